@@ -1,0 +1,1 @@
+export { cgroup2MountPoints, findCgroup2Mount } from "./mounts.js";

@@ -1,0 +1,70 @@
+import type { Config } from "../config/index.js";
+import type { Logger } from "../log/index.js";
+import { startDiagServer, type DiagServer } from "./diag.js";
+import type { MissingService, Service } from "./service.js";
+
+export interface ServicePlan {
+  services: Service[];
+  missing: MissingService[];
+  /** Set once the diagnostic service has started, so /readyz can follow the daemon's state. */
+  diag: () => DiagServer | undefined;
+}
+
+function diagService(
+  addr: { host: string; port: number },
+  logger: Logger,
+): {
+  service: Service;
+  get: () => DiagServer | undefined;
+} {
+  let server: DiagServer | undefined;
+  return {
+    get: () => server,
+    service: {
+      name: "diag",
+      async start() {
+        server = await startDiagServer(addr.host, addr.port);
+        logger.info(
+          { component: "diag", addr: `${server.address.address}:${server.address.port}` },
+          "Diagnostic service is listening (/healthz, /readyz).",
+        );
+      },
+      async stop() {
+        await server?.close();
+        server = undefined;
+      },
+    },
+  };
+}
+
+/** Decides what this config asks the daemon to run, and which of those parts are not built yet. */
+export function planServices(config: Config, logger: Logger): ServicePlan {
+  const services: Service[] = [];
+  const missing: MissingService[] = [];
+  let diag: () => DiagServer | undefined = () => undefined;
+
+  if (config.teleport.diag_addr) {
+    const built = diagService(config.teleport.diag_addr, logger);
+    services.push(built.service);
+    diag = built.get;
+  }
+  if (config.auth_service.enabled) {
+    missing.push({ name: "auth_service", reason: "the Auth Service is not built yet (issue #5)" });
+  }
+  if (config.proxy_service.enabled) {
+    missing.push({
+      name: "proxy_service",
+      reason: "the Proxy Service is not built yet (issue #7)",
+    });
+  }
+  if (config.ssh_service.enabled) {
+    missing.push({ name: "ssh_service", reason: "the SSH Service is not built yet (issue #6)" });
+    if (config.ssh_service.enhanced_recording.enabled) {
+      missing.push({
+        name: "ssh_service.enhanced_recording",
+        reason: "the enhanced recording engine is not built yet (issue #3)",
+      });
+    }
+  }
+  return { services, missing, diag };
+}
