@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { ConfigError, parseConfig } from "../../src/config/index.js";
+import { problemsOf } from "../helpers/config.js";
 
 interface Case {
   readonly name: string;
@@ -448,16 +448,6 @@ const CASES: readonly Case[] = [
     ],
   },
 ];
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, "teleport.yaml");
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 describe("malformed configs", () => {
   for (const { name, yaml, problems } of CASES) {

@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { problemsOf } from "../helpers/config.js";
 import {
   ConfigError,
   DEFAULTS,
@@ -59,16 +60,6 @@ function defaultConfig(): Config {
       },
     },
   };
-}
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, "teleport.yaml");
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  assert.fail("expected a ConfigError");
 }
 
 describe("config defaults", () => {
