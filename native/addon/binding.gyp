@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "teleport_bpf",
-      "sources": ["src/addon.cc"],
+      "sources": ["src/addon.cc", "src/engine.cc", "src/layout.cc", "src/libbpf_util.cc"],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
       ],

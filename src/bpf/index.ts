@@ -22,3 +22,34 @@ export function openBpfObject(path: string): BpfObject {
   const { BpfObject } = loadAddon();
   return new BpfObject(path);
 }
+
+export {
+  assertEnhancedRecordingAvailable,
+  checkEnhancedRecording,
+  ensureTracefs,
+  EnhancedRecordingUnavailable,
+  type CheckOptions,
+  type CheckResult,
+} from "./checks.js";
+export { formatAddress } from "./address.js";
+export { EVENT_KINDS, parseKinds, type EventKind, type PerKind } from "./kinds.js";
+export {
+  decodeBatch,
+  decodeRecord,
+  LAYOUT,
+  RecordDecodeError,
+  type ConnectRecord,
+  type ExecRecord,
+  type KernelRecord,
+  type OpenRecord,
+} from "./records.js";
+export {
+  EnhancedRecorder,
+  type LossCounts,
+  type RecordedSession,
+  type RecorderCounters,
+  type RecorderOptions,
+  type SessionSink,
+  type SessionSummary,
+} from "./recorder.js";
+export { ringBytes } from "./ring-size.js";

@@ -10,3 +10,11 @@ export class NotImplementedError extends Error {
     super(`${command}: not implemented yet (tracked in issue #${issue})`);
   }
 }
+
+/** Ends a command with a given exit code and no message (e.g. the exit code of a recorded command). */
+export class CommandExit extends Error {
+  override name = "CommandExit";
+  constructor(readonly code: number) {
+    super(`exit code ${code}`);
+  }
+}

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { UsageError } from "./errors.js";
+import { CommandExit, UsageError } from "./errors.js";
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -46,6 +46,7 @@ export async function runCli(program: Command, argv: string[], io: CliIo): Promi
     return EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) return exitCodeOf(err);
+    if (err instanceof CommandExit) return err.code;
     if (err instanceof UsageError) {
       io.stderr(`ERROR: ${err.message}\n(run '${program.name()} --help' for usage)\n`);
       return EXIT_USAGE;

@@ -8,7 +8,8 @@ import { renderSystemdUnit } from "../daemon/systemd.js";
 import { createLogger } from "../log/index.js";
 import { repoRoot } from "../paths.js";
 import { TELEPORT_COMPATIBLE_VERSION, VERSION } from "../version.js";
-import { NotImplementedError } from "./errors.js";
+import { CommandExit } from "./errors.js";
+import { runRecord, type RecordOptions } from "./record.js";
 import { writeOutput } from "./output.js";
 import { processIo, rootCommand, runCli, type CliIo } from "./run.js";
 
@@ -148,16 +149,23 @@ function addStart(program: Command): void {
     .action((opts: { config: string; pidFile?: string; debug?: boolean }) => runStart(opts));
 }
 
-function addRecord(program: Command): void {
+function addRecord(program: Command, io: CliIo): void {
   program
     .command("record")
-    .description("Run one command under enhanced recording and print its events as JSON lines.")
-    .option("--events <kinds>", "event kinds: command,disk,network", "command,disk,network")
-    .option("--out <file>", "write events to FILE (default: stderr)")
-    .option("-c, --config <file>", "config file for buffer sizes and cgroup paths")
-    .argument("<command...>", "the command and its arguments (after --)")
-    .action(() => {
-      throw new NotImplementedError("teleport record", 3);
+    .description(
+      "Run one command under enhanced recording on this host and print its events as JSON lines.",
+    )
+    .option(
+      "--events <kinds>",
+      "event kinds to record: command,disk,network",
+      "command,disk,network",
+    )
+    .option("--out <file>", "write the events to FILE (default: stderr)")
+    .option("-c, --config <file>", "teleport.yaml to take buffer sizes and cgroup paths from")
+    .argument("<command...>", "the command and its arguments, after --")
+    .action(async (command: string[], opts: RecordOptions) => {
+      const code = await runRecord(command, opts, io);
+      if (code !== 0) throw new CommandExit(code);
     });
 }
 
@@ -171,7 +179,7 @@ export function buildTeleportCli(io: CliIo): Command {
   addConfigure(program, io);
   addInstall(program, io);
   addStart(program);
-  addRecord(program);
+  addRecord(program, io);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { assertEnhancedRecordingAvailable } from "../bpf/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../log/index.js";
 import { TELEPORT_COMPATIBLE_VERSION, VERSION } from "../version.js";
@@ -46,6 +47,11 @@ async function stopAll(started: Service[], logger: Logger): Promise<void> {
 /** Starts every service the config enables that this build has; logs the ones it lacks. */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const { config, logger } = options;
+  const recording = config.ssh_service.enhanced_recording;
+  // A node that promises enhanced recording must not run without it (DESIGN §3).
+  if (config.ssh_service.enabled && recording.enabled) {
+    assertEnhancedRecordingAvailable({ cgroupPath: recording.cgroup_path });
+  }
   prepareDataDir(config.teleport.data_dir);
   if (options.pidFile) writePidFile(options.pidFile);
 

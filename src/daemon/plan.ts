@@ -62,7 +62,8 @@ export function planServices(config: Config, logger: Logger): ServicePlan {
     if (config.ssh_service.enhanced_recording.enabled) {
       missing.push({
         name: "ssh_service.enhanced_recording",
-        reason: "the enhanced recording engine is not built yet (issue #3)",
+        reason:
+          "enhanced recording passed its start-up checks, and records sessions once the SSH Service exists (issue #6)",
       });
     }
   }

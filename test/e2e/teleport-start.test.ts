@@ -63,7 +63,7 @@ describe("teleport start", () => {
         daemon.stderr(),
         /WARN \[PROCESS\] Not started: the Auth Service is not built yet/,
       );
-      assert.match(daemon.stderr(), /Not started: the enhanced recording engine is not built yet/);
+      assert.match(daemon.stderr(), /Not started: enhanced recording passed its start-up checks/);
 
       daemon.child.kill(signal);
       assert.equal(await daemon.exited, 0);

@@ -111,17 +111,30 @@ describe("CLI exit codes", () => {
         ["ssh", "root@node", "ls"],
         "tsh ssh: not implemented yet (tracked in issue #7)",
       ],
-      [
-        buildTeleportCli,
-        ["record", "--", "ls"],
-        "teleport record: not implemented yet (tracked in issue #3)",
-      ],
     ];
     for (const [build, argv, message] of cases) {
       const result = await runInProcess(build, argv);
       assert.equal(result.code, 1, argv.join(" "));
       assert.equal(result.stderr, `ERROR: ${message}\n`);
     }
+  });
+
+  it("teleport record checks its arguments before touching the kernel", async () => {
+    const noCommand = await runInProcess(buildTeleportCli, ["record"]);
+    assert.equal(noCommand.code, 2);
+    assert.match(noCommand.stderr, /missing required argument 'command'/);
+    const badKinds = await runInProcess(buildTeleportCli, [
+      "record",
+      "--events",
+      "command,dsk",
+      "--",
+      "true",
+    ]);
+    assert.equal(badKinds.code, 2);
+    assert.match(
+      badKinds.stderr,
+      /^ERROR: --events: expected event kinds from command, disk, network separated by commas, got "command,dsk"$/m,
+    );
   });
 
   it("teleport version prints the version and exits 0", async () => {
