@@ -6,6 +6,7 @@ import { join } from "node:path";
 import {
   inspectCgroupPath,
   mountFilesystem,
+  unmountFilesystem,
   mountPointsOfType,
   readMountinfo,
   type CgroupPathState,
@@ -244,4 +245,9 @@ export function ensureTracefs(tracefsPath = "/sys/kernel/tracing"): boolean {
     );
   }
   return true;
+}
+
+/** Undoes ensureTracefs() for whoever mounted it. Attached programs do not need it any more. */
+export function unmountTracefs(tracefsPath = "/sys/kernel/tracing"): void {
+  unmountFilesystem(tracefsPath);
 }

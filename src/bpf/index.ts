@@ -27,6 +27,7 @@ export {
   assertEnhancedRecordingAvailable,
   checkEnhancedRecording,
   ensureTracefs,
+  unmountTracefs,
   EnhancedRecordingUnavailable,
   type CheckOptions,
   type CheckResult,

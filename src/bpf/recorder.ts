@@ -2,6 +2,7 @@
 // records out, attributed in the kernel by process lineage (DESIGN §3), with every loss counted.
 import { SessionCgroups } from "../cgroup/index.js";
 import { loadAddon, type NativeEngine } from "./addon.js";
+import { ensureTracefs, unmountTracefs } from "./checks.js";
 import { BootClock } from "./clock.js";
 import {
   KIND_OF_RECORD,
@@ -109,8 +110,14 @@ export class EnhancedRecorder {
     private readonly engine: NativeEngine,
     private readonly cgroups: SessionCgroups,
     onMalformed: (error: RecordDecodeError) => void,
+    private readonly mountedTracefs: boolean,
   ) {
     this.onMalformed = onMalformed;
+  }
+
+  /** Programs left out because this kernel lacks their tracepoint (e.g. open and creat on arm64). */
+  get skippedPrograms(): readonly string[] {
+    return this.engine.skippedPrograms;
   }
 
   /**
@@ -121,6 +128,8 @@ export class EnhancedRecorder {
     options: RecorderOptions,
     onMalformed: (error: RecordDecodeError) => void = () => undefined,
   ): EnhancedRecorder {
+    // libbpf finds tracepoints through tracefs; mount it for as long as this recorder lives.
+    const mountedTracefs = ensureTracefs();
     const cgroups = SessionCgroups.open({
       cgroupPath: options.cgroupPath,
       rootPath: options.rootPath,
@@ -136,13 +145,14 @@ export class EnhancedRecorder {
       const engine = new Engine(options.objectPath, { ringBytes: ringSizes }, (batch) =>
         recorder?.deliver(batch),
       );
-      recorder = new EnhancedRecorder(engine, cgroups, onMalformed);
+      recorder = new EnhancedRecorder(engine, cgroups, onMalformed, mountedTracefs);
       engine.attach();
       engine.start();
       return recorder;
     } catch (err) {
       recorder?.engine.close();
       cgroups.close();
+      if (mountedTracefs) unmountTracefs();
       throw err;
     }
   }
@@ -267,5 +277,6 @@ export class EnhancedRecorder {
     this.closed = true;
     this.engine.close();
     this.cgroups.close();
+    if (this.mountedTracefs) unmountTracefs();
   }
 }

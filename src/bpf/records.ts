@@ -9,6 +9,9 @@ export const RECORD_KIND_COUNT = 4;
 export const RECORD_F_PATH_TRUNCATED = 0x1;
 export const RECORD_F_ARGS_TRUNCATED = 0x2;
 export const RECORD_F_ARGS_UNREADABLE = 0x4;
+export const RECORD_F_PATH_UNREADABLE = 0x8;
+export const RECORD_PATH_MAX = 4096;
+export const RECORD_ARGS_MAX = 16384;
 
 export const LAYOUT = {
   record_header: {
@@ -26,17 +29,18 @@ export const LAYOUT = {
   },
   exec_record: {
     size: 72,
-    offsets: { h: 0, return_code: 56, flags: 60, path_len: 64, args_len: 68 },
+    offsets: { h: 0, return_code: 56, flags: 60, path_len: 64, args_len: 68, data: 72 },
   },
   open_record: {
     size: 72,
-    offsets: { h: 0, return_code: 56, flags: 60, path_len: 64, record_flags: 68 },
+    offsets: { h: 0, return_code: 56, flags: 60, path_len: 64, record_flags: 68, path: 72 },
   },
   connect_record: {
     size: 96,
     offsets: { h: 0, family: 56, dport: 58, sport: 60, pad: 62, saddr: 64, daddr: 80 },
   },
   session_info: { size: 16, offsets: { session_key: 0, kinds: 8, pad: 12 } },
+  session_lost: { size: 32, offsets: { lost: 0 } },
 } as const;
 
 const H = LAYOUT.record_header.offsets;
@@ -64,6 +68,8 @@ export interface ExecRecord extends RecordHeader {
   /** The whole argument vector, argv[0] included. */
   argv: string[];
   pathTruncated: boolean;
+  /** The kernel could not read the path (path is empty, not wrong). */
+  pathUnreadable: boolean;
   argsTruncated: boolean;
   argsUnreadable: boolean;
 }
@@ -76,6 +82,7 @@ export interface OpenRecord extends RecordHeader {
   flags: number;
   path: string;
   pathTruncated: boolean;
+  pathUnreadable: boolean;
 }
 
 export interface ConnectRecord extends RecordHeader {
@@ -174,6 +181,7 @@ function decodeExec(view: DataView, bytes: Uint8Array): ExecRecord {
     path: text(path),
     argv: splitArgs(args),
     pathTruncated: (flags & RECORD_F_PATH_TRUNCATED) !== 0,
+    pathUnreadable: (flags & RECORD_F_PATH_UNREADABLE) !== 0,
     argsTruncated: (flags & RECORD_F_ARGS_TRUNCATED) !== 0,
     argsUnreadable: (flags & RECORD_F_ARGS_UNREADABLE) !== 0,
   };
@@ -181,6 +189,7 @@ function decodeExec(view: DataView, bytes: Uint8Array): ExecRecord {
 
 function decodeOpen(view: DataView, bytes: Uint8Array): OpenRecord {
   const o = LAYOUT.open_record.offsets;
+  const recordFlags = view.getUint32(o.record_flags, true);
   const [path = new Uint8Array()] = variablePart(bytes, RecordKind.open, LAYOUT.open_record.size, [
     view.getUint32(o.path_len, true),
   ]);
@@ -190,7 +199,8 @@ function decodeOpen(view: DataView, bytes: Uint8Array): OpenRecord {
     returnCode: view.getInt32(o.return_code, true),
     flags: view.getInt32(o.flags, true),
     path: text(path),
-    pathTruncated: (view.getUint32(o.record_flags, true) & RECORD_F_PATH_TRUNCATED) !== 0,
+    pathTruncated: (recordFlags & RECORD_F_PATH_TRUNCATED) !== 0,
+    pathUnreadable: (recordFlags & RECORD_F_PATH_UNREADABLE) !== 0,
   };
 }
 

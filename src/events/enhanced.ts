@@ -42,7 +42,10 @@ export interface SessionCommandEvent extends BpfCommon {
   return_code: number;
   /** Ours: the argument block was longer than the kernel copies; argv holds its start. */
   argv_truncated?: true;
+  /** Ours: the kernel could not read the argument block; argv is empty, not wrong. */
+  argv_unreadable?: true;
   path_truncated?: true;
+  path_unreadable?: true;
 }
 
 export interface SessionDiskEvent extends BpfCommon {
@@ -52,6 +55,7 @@ export interface SessionDiskEvent extends BpfCommon {
   flags: number;
   return_code: number;
   path_truncated?: true;
+  path_unreadable?: true;
 }
 
 export interface SessionNetworkEvent extends BpfCommon {
@@ -74,6 +78,16 @@ function common(record: KernelRecord): BpfCommon {
   return { pid: record.pid, cgroup_id: Number(record.cgroupId), program: record.comm };
 }
 
+function pathFlags(record: ExecRecord | OpenRecord): {
+  path_truncated?: true;
+  path_unreadable?: true;
+} {
+  return {
+    ...(record.pathTruncated ? { path_truncated: true as const } : {}),
+    ...(record.pathUnreadable ? { path_unreadable: true as const } : {}),
+  };
+}
+
 function command(record: ExecRecord): SessionCommandEvent {
   return {
     event: "session.command",
@@ -85,7 +99,8 @@ function command(record: ExecRecord): SessionCommandEvent {
     ppid: record.ppid,
     return_code: record.returnCode,
     ...(record.argsTruncated ? { argv_truncated: true as const } : {}),
-    ...(record.pathTruncated ? { path_truncated: true as const } : {}),
+    ...(record.argsUnreadable ? { argv_unreadable: true as const } : {}),
+    ...pathFlags(record),
   };
 }
 
@@ -97,7 +112,7 @@ function disk(record: OpenRecord): SessionDiskEvent {
     path: record.path,
     flags: record.flags,
     return_code: record.returnCode,
-    ...(record.pathTruncated ? { path_truncated: true as const } : {}),
+    ...pathFlags(record),
   };
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, rmdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { randomUUID } from "node:crypto";
@@ -6,7 +6,6 @@ import { after, before } from "node:test";
 import {
   bpfObjectPath,
   EnhancedRecorder,
-  ensureTracefs,
   type EventKind,
   type KernelRecord,
   type RecorderOptions,
@@ -23,13 +22,11 @@ export const needsRoot = isRoot
 /**
  * A recorder on the real kernel, on this host's cgroup v2 mount, with a root_path of its own so
  * tests never touch another instance's cgroups. Call at describe level: it opens in before()
- * and closes (unmounting tracefs if it mounted it) in after().
+ * and closes in after().
  */
 export function useTestRecorder(overrides: Partial<RecorderOptions> = {}): () => EnhancedRecorder {
   let recorder: EnhancedRecorder | undefined;
-  let mountedTracefs = false;
   before(() => {
-    mountedTracefs = ensureTracefs();
     const cgroupPath = findCgroup2Mount();
     if (!cgroupPath) throw new Error("no cgroup v2 mount on this host");
     const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
@@ -47,7 +44,6 @@ export function useTestRecorder(overrides: Partial<RecorderOptions> = {}): () =>
     await recorder?.close();
     // The shared <root_path> folder is left by close() for other instances; this one is ours.
     if (root && existsSync(root)) rmdirSync(root);
-    if (mountedTracefs) execFileSync("umount", ["-l", "/sys/kernel/tracing"]);
   });
   return () => {
     if (!recorder) throw new Error("the test recorder is not open (use it inside tests)");

@@ -65,6 +65,7 @@ describe("kernel record decoders", () => {
       path: "/bin/curl",
       argv: ["curl", "https://wttr.in"],
       pathTruncated: false,
+      pathUnreadable: false,
       argsTruncated: false,
       argsUnreadable: false,
     });
@@ -107,6 +108,7 @@ describe("kernel record decoders", () => {
         flags: 0o1101,
         path: "/etc/shadow",
         pathTruncated: false,
+        pathUnreadable: false,
       },
     );
   });

@@ -97,6 +97,7 @@ describe("enhanced recording events", () => {
       path: "/bin/curl",
       argv: ["curl", "https://wttr.in"],
       pathTruncated: false,
+      pathUnreadable: false,
       argsTruncated: false,
       argsUnreadable: false,
     };
@@ -132,6 +133,7 @@ describe("enhanced recording events", () => {
       flags: 0,
       path: "/etc/hostname",
       pathTruncated: false,
+      pathUnreadable: false,
     };
     const event = enhancedEvent(record, context(7, "2023-07-04T16:42:21.000Z", "u"));
     assert.deepEqual(
@@ -154,6 +156,7 @@ describe("enhanced recording events", () => {
       path: "/bin/echo",
       argv: ["echo", "x"],
       pathTruncated: false,
+      pathUnreadable: false,
       argsTruncated: true,
       argsUnreadable: false,
     };
