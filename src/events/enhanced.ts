@@ -1,5 +1,6 @@
 // session.command / session.disk / session.network: the events of enhanced session recording,
 // with Teleport's names, codes and field names (the guide's examples are the reference shapes).
+import { canonicalJson } from "./canonical.js";
 import { eventTime } from "./time.js";
 import type { ConnectRecord, ExecRecord, KernelRecord, OpenRecord } from "../bpf/index.js";
 
@@ -143,6 +144,5 @@ export function enhancedEvent(record: KernelRecord, context: SessionEventContext
 
 /** One JSON line with keys in alphabetical order, as Teleport writes its audit log. */
 export function eventJsonLine(event: object): string {
-  const sorted = Object.entries(event).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `${JSON.stringify(Object.fromEntries(sorted))}\n`;
+  return `${canonicalJson(event)}\n`;
 }

@@ -11,3 +11,4 @@ export {
 } from "./enhanced.js";
 export { eventTime } from "./time.js";
 export { lostEventsEvent, type LostCounts, type LostEventsEvent } from "./lost.js";
+export { canonicalJson } from "./canonical.js";
