@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { addPlannedCommands } from "./planned.js";
+import { addRecordingsVerify } from "./recordings-verify.js";
 import { processIo, rootCommand, runCli, type CliIo } from "./run.js";
 
 export function buildTctlCli(io: CliIo): Command {
@@ -21,12 +22,8 @@ export function buildTctlCli(io: CliIo): Command {
     { words: ["get"], description: "Print resources (roles, users, tokens).", issue: 5 },
     { words: ["create"], description: "Create or update resources from a YAML file.", issue: 5 },
     { words: ["rm"], description: "Remove a resource (e.g. role/NAME).", issue: 5 },
-    {
-      words: ["recordings", "verify"],
-      description: "Check a recording's hash chain.",
-      issue: 4,
-    },
   ]);
+  addRecordingsVerify(program, io);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { addPlannedCommands } from "./planned.js";
+import { addPlay } from "./play.js";
 import { processIo, rootCommand, runCli, type CliIo } from "./run.js";
 
 export function buildTshCli(io: CliIo): Command {
@@ -12,10 +13,10 @@ export function buildTshCli(io: CliIo): Command {
     { words: ["status"], description: "Show the current login.", issue: 7 },
     { words: ["ls"], description: "List the nodes you can reach.", issue: 7 },
     { words: ["ssh"], description: "Open an SSH session on a node.", issue: 7 },
-    { words: ["play"], description: "Replay a recorded session.", issue: 4 },
     { words: ["recordings", "ls"], description: "List session recordings.", issue: 7 },
     { words: ["config"], description: "Print an OpenSSH config block for the cluster.", issue: 7 },
   ]);
+  addPlay(program, io, (data) => process.stdout.write(data));
   return program;
 }
 
