@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
+import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { runCliProcess } from "../helpers/cli.js";
 import { needsRoot } from "../helpers/engine.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -16,12 +18,33 @@ function lines(text: string): Line[] {
     .map((l) => JSON.parse(l) as Line);
 }
 
+/**
+ * A config for teleport record with a root_path of its own on this host's cgroup v2 mount, so the
+ * test leaves no cgroup behind (an instance keeps <root_path> for its siblings).
+ */
+function recordConfig(): string {
+  const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
+  const cgroupPath = findCgroup2Mount() ?? "/cgroup2";
+  after(() => {
+    const dir = join(cgroupPath, rootPath);
+    if (existsSync(dir)) rmdirSync(dir);
+  });
+  const file = join(tempDir(), "teleport.yaml");
+  writeFileSync(
+    file,
+    `version: v3\nssh_service:\n  enhanced_recording:\n    cgroup_path: ${cgroupPath}\n    root_path: ${rootPath}\n`,
+  );
+  return file;
+}
+
 describe("teleport record", { skip: needsRoot }, () => {
   it("runs the guide's obfuscated command and writes its events and a summary as JSON lines", async () => {
     const out = join(tempDir(), "events.jsonl");
     const encoded = Buffer.from("ls -la /tmp\n").toString("base64");
     const result = await runCliProcess("teleport", [
       "record",
+      "-c",
+      recordConfig(),
       "--out",
       out,
       "--",
@@ -80,6 +103,8 @@ describe("teleport record", { skip: needsRoot }, () => {
     const out = join(tempDir(), "events.jsonl");
     const result = await runCliProcess("teleport", [
       "record",
+      "-c",
+      recordConfig(),
       "--events",
       "command",
       "--out",
@@ -95,7 +120,13 @@ describe("teleport record", { skip: needsRoot }, () => {
   });
 
   it("writes to stderr by default and reports a program that cannot run", async () => {
-    const result = await runCliProcess("teleport", ["record", "--", "/nonexistent/cmd"]);
+    const result = await runCliProcess("teleport", [
+      "record",
+      "-c",
+      recordConfig(),
+      "--",
+      "/nonexistent/cmd",
+    ]);
     assert.equal(result.code, 127);
     assert.match(result.stderr, /teleport-launcher: .*\/nonexistent\/cmd/);
     const failed = lines(result.stderr).find((e) => e["event"] === "session.command");
