@@ -245,20 +245,26 @@ static __always_inline __u32 read_path(char *dst, const char *src, bool user, __
 }
 
 /* Waking the poller for every record costs the producer more than all the rest of the work (it
- * divides the rate of a tight open() loop by 3), so records are written without a wakeup until
- * an eighth of the ring is in use. The poller also wakes every 100 ms by itself, and drain()
- * consumes whatever is there. */
-static __always_inline __u64 wakeup_flags(void *ring)
+ * divides the rate of a tight open() loop by 3), so a record wakes the poller only when it fills
+ * the ring past another eighth of its size: at most eight wakeups per ring's worth of records,
+ * however fast they come, and a full ring is never reached without one. The poller also wakes
+ * every 100 ms by itself, and drain() consumes whatever is there. `used` is what the ring holds
+ * before this record. */
+static __always_inline __u64 wakeup_flags_for(void *ring, __u64 used, __u64 record_size)
 {
-	__u64 used = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA);
 	__u64 size = bpf_ringbuf_query(ring, BPF_RB_RING_SIZE);
+	__u64 eighth = size / 8;
 
-	return used >= size / 8 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	if (eighth == 0)
+		return BPF_RB_FORCE_WAKEUP;
+	return (used + record_size) / eighth > used / eighth ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void emit(void *ring, void *record, __u64 size, __u32 kind, __u64 session_key)
 {
-	if (bpf_ringbuf_output(ring, record, size, wakeup_flags(ring)))
+	__u64 used = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA);
+
+	if (bpf_ringbuf_output(ring, record, size, wakeup_flags_for(ring, used, size)))
 		count_lost(kind, session_key);
 }
 
@@ -714,7 +720,11 @@ int on_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 		bpf_core_read(r->saddr, 16, &ctx->saddr_v6);
 		bpf_core_read(r->daddr, 16, &ctx->daddr_v6);
 	}
-	bpf_ringbuf_submit(r, wakeup_flags(&network_events));
+	/* The reserved record already counts in the ring's data. */
+	__u64 used = bpf_ringbuf_query(&network_events, BPF_RB_AVAIL_DATA);
+	__u64 own = sizeof(*r);
+
+	bpf_ringbuf_submit(r, wakeup_flags_for(&network_events, used > own ? used - own : 0, own));
 	return 0;
 }
 

@@ -75,71 +75,106 @@ export interface SessionNetworkEvent extends BpfCommon {
 export type EnhancedEvent = (SessionCommandEvent | SessionDiskEvent | SessionNetworkEvent) &
   Omit<SessionEventContext, "time"> & { time: string };
 
-function common(record: KernelRecord): BpfCommon {
-  return { pid: record.pid, cgroup_id: Number(record.cgroupId), program: record.comm };
+// The builders below write each event as one object literal with its keys in alphabetical order
+// and no spreads: this runs for every kernel record (100,000s a second), spreads are several
+// times slower in Node 20, and canonicalJson reuses an already sorted object as it is.
+
+function flag(value: boolean): true | undefined {
+  return value ? true : undefined;
 }
 
-function pathFlags(record: ExecRecord | OpenRecord): {
-  path_truncated?: true;
-  path_unreadable?: true;
-} {
+function command(record: ExecRecord, c: SessionEventContext, time: string): EnhancedEvent {
   return {
-    ...(record.pathTruncated ? { path_truncated: true as const } : {}),
-    ...(record.pathUnreadable ? { path_unreadable: true as const } : {}),
-  };
-}
-
-function command(record: ExecRecord): SessionCommandEvent {
-  return {
-    event: "session.command",
-    code: "T4000I",
-    ...common(record),
-    path: record.path,
     // Teleport's argv holds the arguments after the program name.
     argv: record.argv.slice(1),
-    ppid: record.ppid,
-    return_code: record.returnCode,
-    ...(record.argsTruncated ? { argv_truncated: true as const } : {}),
-    ...(record.argsUnreadable ? { argv_unreadable: true as const } : {}),
-    ...pathFlags(record),
-  };
-}
-
-function disk(record: OpenRecord): SessionDiskEvent {
-  return {
-    event: "session.disk",
-    code: "T4001I",
-    ...common(record),
+    argv_truncated: flag(record.argsTruncated),
+    argv_unreadable: flag(record.argsUnreadable),
+    cgroup_id: Number(record.cgroupId),
+    cluster_name: c.cluster_name,
+    code: "T4000I",
+    ei: c.ei,
+    event: "session.command",
+    login: c.login,
+    namespace: c.namespace,
     path: record.path,
-    flags: record.flags,
+    path_truncated: flag(record.pathTruncated),
+    path_unreadable: flag(record.pathUnreadable),
+    pid: record.pid,
+    ppid: record.ppid,
+    program: record.comm,
     return_code: record.returnCode,
-    ...pathFlags(record),
+    server_addr: c.server_addr,
+    server_hostname: c.server_hostname,
+    server_id: c.server_id,
+    sid: c.sid,
+    time,
+    uid: c.uid,
+    user: c.user,
   };
 }
 
-function network(record: ConnectRecord): SessionNetworkEvent {
+function disk(record: OpenRecord, c: SessionEventContext, time: string): EnhancedEvent {
   return {
-    event: "session.network",
+    cgroup_id: Number(record.cgroupId),
+    cluster_name: c.cluster_name,
+    code: "T4001I",
+    ei: c.ei,
+    event: "session.disk",
+    flags: record.flags,
+    login: c.login,
+    namespace: c.namespace,
+    path: record.path,
+    path_truncated: flag(record.pathTruncated),
+    path_unreadable: flag(record.pathUnreadable),
+    pid: record.pid,
+    program: record.comm,
+    return_code: record.returnCode,
+    server_addr: c.server_addr,
+    server_hostname: c.server_hostname,
+    server_id: c.server_id,
+    sid: c.sid,
+    time,
+    uid: c.uid,
+    user: c.user,
+  };
+}
+
+function network(record: ConnectRecord, c: SessionEventContext, time: string): EnhancedEvent {
+  return {
+    action: 0,
+    cgroup_id: Number(record.cgroupId),
+    cluster_name: c.cluster_name,
     code: "T4002I",
-    ...common(record),
-    src_addr: record.srcAddr,
     dst_addr: record.dstAddr,
     dst_port: record.dstPort,
-    version: record.version,
+    ei: c.ei,
+    event: "session.network",
+    login: c.login,
+    namespace: c.namespace,
     operation: 0,
-    action: 0,
+    pid: record.pid,
+    program: record.comm,
+    server_addr: c.server_addr,
+    server_hostname: c.server_hostname,
+    server_id: c.server_id,
+    sid: c.sid,
+    src_addr: record.srcAddr,
+    time,
+    uid: c.uid,
+    user: c.user,
+    version: record.version,
   };
 }
 
-/** The audit event for a kernel record of a session. */
+/**
+ * The audit event for a kernel record of a session. Fields the context does not know are
+ * present as undefined, which JSON leaves out.
+ */
 export function enhancedEvent(record: KernelRecord, context: SessionEventContext): EnhancedEvent {
-  const specific =
-    record.kind === "exec"
-      ? command(record)
-      : record.kind === "open"
-        ? disk(record)
-        : network(record);
-  return { ...context, time: eventTime(context.time), ...specific };
+  const time = eventTime(context.time);
+  if (record.kind === "exec") return command(record, context, time);
+  if (record.kind === "open") return disk(record, context, time);
+  return network(record, context, time);
 }
 
 /** One JSON line with keys in alphabetical order, as Teleport writes its audit log. */
