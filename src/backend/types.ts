@@ -34,7 +34,12 @@ export interface Backend {
    * Replaces only when the stored revision is `expectedRevision`: throws CompareFailedError
    * otherwise (someone else wrote it first) and NotFoundError when absent.
    */
-  compareAndSwap(key: string, expectedRevision: number, value: string, options?: PutOptions): Promise<Item>;
+  compareAndSwap(
+    key: string,
+    expectedRevision: number,
+    value: string,
+    options?: PutOptions,
+  ): Promise<Item>;
   /** True when something was deleted. */
   delete(key: string): Promise<boolean>;
   /** Items whose key starts with `prefix`, sorted by key, expired ones left out. */
