@@ -245,17 +245,17 @@ static __always_inline __u32 read_path(char *dst, const char *src, bool user, __
 }
 
 /* Waking the poller for every record costs the producer more than all the rest of the work (it
- * divides the rate of a tight open() loop by 3), so a record wakes the poller only when it fills
- * the ring past another eighth of its size: at most eight wakeups per ring's worth of records,
- * however fast they come, and a full ring is never reached without one. The poller also wakes
- * every 100 ms by itself, and drain() consumes whatever is there. `used` is what the ring holds
- * before this record. */
+ * divides the rate of a tight open() loop by 3), so while the ring is less than half full a record
+ * wakes the poller only when it fills the ring past another eighth of its size. Past half full,
+ * when a starved poller risks a full ring and lost records, every record wakes it. The poller
+ * also wakes every 100 ms by itself, and drain() consumes whatever is there. `used` is what the
+ * ring holds before this record. */
 static __always_inline __u64 wakeup_flags_for(void *ring, __u64 used, __u64 record_size)
 {
 	__u64 size = bpf_ringbuf_query(ring, BPF_RB_RING_SIZE);
 	__u64 eighth = size / 8;
 
-	if (eighth == 0)
+	if (eighth == 0 || used + record_size >= size / 2)
 		return BPF_RB_FORCE_WAKEUP;
 	return (used + record_size) / eighth > used / eighth ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
