@@ -1,3 +1,4 @@
+import { authServerOptions, startAuthServer, type AuthServer } from "../auth/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../log/index.js";
 import { startDiagServer, type DiagServer } from "./diag.js";
@@ -37,6 +38,32 @@ function diagService(
   };
 }
 
+/** The Auth Service: cluster state, CAs and the mutual-TLS auth API on auth_service.listen_addr. */
+function authService(config: Config, logger: Logger): Service {
+  let server: AuthServer | undefined;
+  return {
+    name: "auth",
+    async start() {
+      server = await startAuthServer(authServerOptions(config, logger));
+      const { state } = server;
+      logger.info(
+        {
+          component: "auth",
+          addr: server.addr,
+          cluster: state.clusterName,
+          server_id: state.serverId,
+          ca_pin: state.caPin,
+        },
+        `Auth service is listening on ${server.addr}.`,
+      );
+    },
+    async stop() {
+      await server?.close();
+      server = undefined;
+    },
+  };
+}
+
 /** Decides what this config asks the daemon to run, and which of those parts are not built yet. */
 export function planServices(config: Config, logger: Logger): ServicePlan {
   const services: Service[] = [];
@@ -48,9 +75,7 @@ export function planServices(config: Config, logger: Logger): ServicePlan {
     services.push(built.service);
     diag = built.get;
   }
-  if (config.auth_service.enabled) {
-    missing.push({ name: "auth_service", reason: "the Auth Service is not built yet (issue #5)" });
-  }
+  if (config.auth_service.enabled) services.push(authService(config, logger));
   if (config.proxy_service.enabled) {
     missing.push({
       name: "proxy_service",

@@ -32,6 +32,7 @@ export {
   dataFileName,
   fileKindOfEvent,
   indexFileName,
+  isSafeName,
   parseDataFileName,
   playbacksDir,
   sessionsDir,

@@ -17,9 +17,14 @@ export const NAMESPACE = "default";
 // Session ids become file names: no separators, no leading dot, no "..".
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
+/** True when `value` can be used as one path component (a session id or auth server id). */
+export function isSafeName(value: string): boolean {
+  return SAFE_NAME.test(value) && !value.includes("..");
+}
+
 /** Throws unless `value` can be used as one path component (a session id or auth server id). */
 export function assertSafeName(value: string, what: string): void {
-  if (!SAFE_NAME.test(value) || value.includes("..")) {
+  if (!isSafeName(value)) {
     throw new InvalidNameError(
       `${what} ${JSON.stringify(value)} cannot be used in a file name: use letters, digits, ".", "_" and "-" only (a session id is normally a UUID)`,
     );

@@ -13,11 +13,13 @@ interface Setup {
   configPath: string;
   pidFile: string;
   diagPort: number;
+  authPort: number;
 }
 
 async function setup(logLines: string[]): Promise<Setup> {
   const dir = tempDir();
   const diagPort = await freePort();
+  const authPort = await freePort();
   const configPath = join(dir, "teleport.yaml");
   writeFileSync(
     configPath,
@@ -31,6 +33,7 @@ async function setup(logLines: string[]): Promise<Setup> {
       "auth_service:",
       "  enabled: true",
       "  cluster_name: test",
+      `  listen_addr: 127.0.0.1:${authPort}`,
       "ssh_service:",
       "  enabled: true",
       "  enhanced_recording:",
@@ -38,7 +41,7 @@ async function setup(logLines: string[]): Promise<Setup> {
       "",
     ].join("\n"),
   );
-  return { dir, configPath, pidFile: join(dir, "run", "teleport.pid"), diagPort };
+  return { dir, configPath, pidFile: join(dir, "run", "teleport.pid"), diagPort, authPort };
 }
 
 async function status(port: number, path: string): Promise<number> {
@@ -58,10 +61,14 @@ describe("teleport start", () => {
       assert.ok(existsSync(join(s.dir, "data")), "data_dir is created");
       assert.equal(await status(s.diagPort, "/healthz"), 200);
       assert.equal(await status(s.diagPort, "/readyz"), 200);
+      assert.match(
+        daemon.stderr(),
+        new RegExp(`INFO \\[AUTH\\] Auth service is listening on 127\\.0\\.0\\.1:${s.authPort}\\.`),
+      );
       // The parts the config enables that are not built yet are named, one line each.
       assert.match(
         daemon.stderr(),
-        /WARN \[PROCESS\] Not started: the Auth Service is not built yet/,
+        /WARN \[PROCESS\] Not started: the SSH Service is not built yet/,
       );
       assert.match(daemon.stderr(), /Not started: enhanced recording passed its start-up checks/);
 

@@ -149,7 +149,8 @@ describe("allows", () => {
   const cases: [string, Role[], string, string, boolean][] = [
     ["editor creates users", [editor], "user", "create", true],
     ["editor deletes tokens", [editor], "token", "delete", true],
-    ["editor does not read events", [editor], "event", "read", false],
+    ["editor reads the audit log", [editor], "event", "read", true],
+    ["editor cannot delete sessions", [editor], "session", "delete", false],
     ["auditor lists events", [auditor], "event", "list", true],
     ["auditor reads sessions", [auditor], "session", "read", true],
     ["auditor cannot delete sessions", [auditor], "session", "delete", false],

@@ -102,11 +102,6 @@ describe("CLI exit codes", () => {
   it("commands of later issues exit 1 and say which issue builds them", async () => {
     const cases: [(io: CliIo) => Command, string[], string][] = [
       [
-        buildTctlCli,
-        ["nodes", "add", "--ttl=5m", "--roles=node"],
-        "tctl nodes add: not implemented yet (tracked in issue #5)",
-      ],
-      [
         buildTshCli,
         ["ssh", "root@node", "ls"],
         "tsh ssh: not implemented yet (tracked in issue #7)",

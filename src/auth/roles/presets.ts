@@ -38,6 +38,8 @@ const DOCUMENTS = [
             ],
             verbs: ALL_VERBS,
           },
+          // Editors see the audit log and recordings too (DESIGN: auditor and editor).
+          { resources: ["event", "session"], verbs: ["list", "read"] },
         ],
       },
       options: { max_session_ttl: "30h" },

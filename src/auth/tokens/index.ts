@@ -21,7 +21,7 @@ export {
 } from "./errors.js";
 export { TOKEN_ROLES, displayRoles, isTokenRole, type TokenRole } from "./roles.js";
 export { formatNodesAdd, type NodesAddOutput } from "./nodes-add.js";
-export { formatRfc822, formatTokensTable } from "./table.js";
+export { alignedTable, formatLabels, formatRfc822, formatTokensTable } from "./table.js";
 export {
   DurationError,
   formatGoDuration,

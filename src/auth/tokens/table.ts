@@ -23,7 +23,8 @@ function expiryCell(token: JoinToken, now: Date): string {
   return `${formatRfc822(token.expires)} (${formatGoDuration(left)})`;
 }
 
-function labelsCell(labels: Readonly<Record<string, string>>): string {
+/** "env=prod,role=db": labels sorted by name. */
+export function formatLabels(labels: Readonly<Record<string, string>>): string {
   return Object.keys(labels)
     .sort()
     .map((key) => `${key}=${labels[key] ?? ""}`)
@@ -49,7 +50,7 @@ export function formatTokensTable(tokens: readonly JoinToken[], now: Date): stri
   const rows = tokens.map((token) => [
     token.token,
     displayRoles(token.roles),
-    labelsCell(token.labels),
+    formatLabels(token.labels),
     expiryCell(token, now),
   ]);
   return alignedTable(HEADERS, rows);

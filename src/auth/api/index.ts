@@ -1,0 +1,77 @@
+// The auth API's contract: routes, and zod schemas of every request and response body, shared
+// by the server (which validates requests) and the client (which validates responses).
+export {
+  AUTH_SERVER_NAME,
+  SYSTEM_ROLES,
+  describeIssues,
+  emptyResponse,
+  errorBody,
+  isSystemRoleName,
+  userCertsResponse,
+  type ErrorBody,
+  type SystemRole,
+  type UserCertsResponse,
+} from "./common.js";
+export { ROUTES, routePath, type HttpMethod, type RouteName, type RouteSpec } from "./routes.js";
+export { joinRequest, joinResponse, type JoinRequest, type JoinResponse } from "./join.js";
+export {
+  heartbeatRequest,
+  heartbeatResponse,
+  listNodesResponse,
+  nodeRecord,
+  type HeartbeatRequest,
+  type NodeRecord,
+} from "./nodes.js";
+export {
+  addUserRequest,
+  completeInviteRequest,
+  completeInviteResponse,
+  inviteResponse,
+  listUsersResponse,
+  loginRequest,
+  signCertsRequest,
+  userRecord,
+  type AddUserRequest,
+  type CompleteInviteRequest,
+  type InviteResponse,
+  type LoginRequest,
+  type SignCertsRequest,
+  type UserRecord,
+} from "./users.js";
+export {
+  listRolesResponse,
+  putRoleRequest,
+  putRoleResponse,
+  roleEntry,
+  type PutRoleRequest,
+  type RoleEntry,
+} from "./roles.js";
+export {
+  addTokenRequest,
+  addTokenResponse,
+  listTokensResponse,
+  tokenRecord,
+  type AddTokenRequest,
+  type AddTokenResponse,
+  type TokenRecord,
+} from "./tokens.js";
+export {
+  MAX_EVENTS_PER_BATCH,
+  postEventsRequest,
+  postEventsResponse,
+  searchEventsQuery,
+  searchEventsResponse,
+  type PostEventsRequest,
+  type SearchEventsQuery,
+  type SearchEventsResponse,
+} from "./events.js";
+export {
+  completeRecordingResponse,
+  isSafeSessionId,
+  listRecordingsResponse,
+  recordingEntry,
+  uploadFileResponse,
+  type CompleteRecordingResponse,
+  type RecordingEntry,
+} from "./recordings.js";
+export { statusResponse, type StatusResponse } from "./status.js";

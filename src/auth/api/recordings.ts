@@ -1,0 +1,30 @@
+// Session recordings: files PUT one by one into staging, then completed (verified, published).
+import { z } from "zod";
+import { isSafeName } from "../../recording/index.js";
+import { isoDate } from "./common.js";
+
+/** A session id the recording store can use as a file name, of a sane length. */
+export function isSafeSessionId(sid: string): boolean {
+  return isSafeName(sid) && sid.length <= 128;
+}
+
+export const uploadFileResponse = z.object({ name: z.string(), bytes: z.number() });
+
+export const completeRecordingResponse = z.object({
+  sid: z.string(),
+  url: z.string(),
+  events: z.number(),
+  /** True when an earlier request already published it (a retried complete). */
+  alreadyPublished: z.boolean(),
+});
+export type CompleteRecordingResponse = z.output<typeof completeRecordingResponse>;
+
+export const recordingEntry = z.object({
+  sid: z.string(),
+  files: z.array(z.string()),
+  bytes: z.number(),
+  published: isoDate,
+});
+export type RecordingEntry = z.output<typeof recordingEntry>;
+
+export const listRecordingsResponse = z.object({ recordings: z.array(recordingEntry) });

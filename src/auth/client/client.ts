@@ -1,0 +1,203 @@
+// AuthClient: one typed method per route of the auth API, sharing the route table and schemas
+// with the server. Errors: AuthApiError (the server said no), AuthUnreachableError, AuthTlsError.
+import type { Readable } from "node:stream";
+import type { z } from "zod";
+import {
+  addTokenResponse,
+  completeInviteResponse,
+  completeRecordingResponse,
+  emptyResponse,
+  heartbeatResponse,
+  inviteResponse,
+  joinResponse,
+  listNodesResponse,
+  listRecordingsResponse,
+  listRolesResponse,
+  listTokensResponse,
+  listUsersResponse,
+  postEventsResponse,
+  putRoleResponse,
+  roleEntry,
+  ROUTES,
+  routePath,
+  searchEventsResponse,
+  statusResponse,
+  uploadFileResponse,
+  userCertsResponse,
+  type AddTokenRequest,
+  type AddTokenResponse,
+  type AddUserRequest,
+  type CompleteRecordingResponse,
+  type HeartbeatRequest,
+  type InviteResponse,
+  type JoinRequest,
+  type JoinResponse,
+  type LoginRequest,
+  type NodeRecord,
+  type RecordingEntry,
+  type RoleEntry,
+  type SearchEventsQuery,
+  type SearchEventsResponse,
+  type SignCertsRequest,
+  type StatusResponse,
+  type TokenRecord,
+  type UserCertsResponse,
+  type UserRecord,
+} from "../api/index.js";
+import { Transport, type TransportOptions } from "./transport.js";
+
+export type AuthClientOptions = TransportOptions;
+
+export class AuthClient {
+  readonly #transport: Transport;
+
+  constructor(options: AuthClientOptions) {
+    this.#transport = new Transport(options);
+  }
+
+  get addr(): string {
+    return this.#transport.addr;
+  }
+
+  // Joining and presence (nodes, proxies)
+
+  join(request: JoinRequest): Promise<JoinResponse> {
+    return this.#json(ROUTES.join, {}, joinResponse, request);
+  }
+
+  async heartbeat(request: HeartbeatRequest): Promise<{ expires: Date }> {
+    return this.#json(ROUTES.heartbeat, {}, heartbeatResponse, request);
+  }
+
+  async listNodes(): Promise<NodeRecord[]> {
+    return (await this.#json(ROUTES.listNodes, {}, listNodesResponse)).nodes;
+  }
+
+  // Users and logins
+
+  login(request: LoginRequest): Promise<UserCertsResponse> {
+    return this.#json(ROUTES.login, {}, userCertsResponse, request);
+  }
+
+  async completeInvite(token: string, password: string): Promise<UserRecord> {
+    return (
+      await this.#json(ROUTES.completeInvite, {}, completeInviteResponse, { token, password })
+    ).user;
+  }
+
+  signCerts(request: SignCertsRequest): Promise<UserCertsResponse> {
+    return this.#json(ROUTES.signCerts, {}, userCertsResponse, request);
+  }
+
+  addUser(request: AddUserRequest): Promise<InviteResponse> {
+    return this.#json(ROUTES.addUser, {}, inviteResponse, request);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (await this.#json(ROUTES.listUsers, {}, listUsersResponse)).users;
+  }
+
+  async removeUser(name: string): Promise<void> {
+    await this.#json(ROUTES.removeUser, { name }, emptyResponse);
+  }
+
+  resetUser(name: string): Promise<InviteResponse> {
+    return this.#json(ROUTES.resetUser, { name }, inviteResponse);
+  }
+
+  // Roles
+
+  async listRoles(): Promise<RoleEntry[]> {
+    return (await this.#json(ROUTES.listRoles, {}, listRolesResponse)).roles;
+  }
+
+  getRole(name: string): Promise<RoleEntry> {
+    return this.#json(ROUTES.getRole, { name }, roleEntry);
+  }
+
+  /** Creates the role in `yaml`; replaces an existing one only with overwrite. */
+  putRole(
+    yaml: string,
+    options: { overwrite?: boolean } = {},
+  ): Promise<{ name: string; created: boolean }> {
+    return this.#json(ROUTES.putRole, {}, putRoleResponse, {
+      yaml,
+      overwrite: options.overwrite ?? false,
+    });
+  }
+
+  async removeRole(name: string): Promise<void> {
+    await this.#json(ROUTES.removeRole, { name }, emptyResponse);
+  }
+
+  // Join tokens
+
+  addToken(request: AddTokenRequest): Promise<AddTokenResponse> {
+    return this.#json(ROUTES.addToken, {}, addTokenResponse, request);
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return (await this.#json(ROUTES.listTokens, {}, listTokensResponse)).tokens;
+  }
+
+  async removeToken(token: string): Promise<void> {
+    await this.#json(ROUTES.removeToken, { token }, emptyResponse);
+  }
+
+  // Audit events
+
+  /** Sends a batch; sending the same events again stores nothing new (by uid). */
+  sendEvents(events: readonly object[]): Promise<{ stored: number; duplicates: number }> {
+    return this.#json(ROUTES.postEvents, {}, postEventsResponse, { events });
+  }
+
+  searchEvents(query: SearchEventsQuery = {}): Promise<SearchEventsResponse> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(key, String(value));
+    }
+    const search = params.size > 0 ? `?${params.toString()}` : "";
+    const spec = ROUTES.searchEvents;
+    return this.#transport.call(spec, `${routePath(spec)}${search}`, searchEventsResponse);
+  }
+
+  // Recordings
+
+  uploadRecordingFile(
+    sid: string,
+    name: string,
+    data: Buffer | Readable,
+  ): Promise<{ name: string; bytes: number }> {
+    const spec = ROUTES.uploadRecordingFile;
+    return this.#transport.call(spec, routePath(spec, { sid, name }), uploadFileResponse, {
+      raw: data,
+    });
+  }
+
+  /** Verifies and publishes the uploaded files; AuthApiError 422 names the first bad event. */
+  completeRecording(sid: string): Promise<CompleteRecordingResponse> {
+    return this.#json(ROUTES.completeRecording, { sid }, completeRecordingResponse);
+  }
+
+  async listRecordings(): Promise<RecordingEntry[]> {
+    return (await this.#json(ROUTES.listRecordings, {}, listRecordingsResponse)).recordings;
+  }
+
+  status(): Promise<StatusResponse> {
+    return this.#json(ROUTES.status, {}, statusResponse);
+  }
+
+  #json<S extends z.ZodType>(
+    spec: (typeof ROUTES)[keyof typeof ROUTES],
+    params: Record<string, string>,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.output<S>> {
+    return this.#transport.call(
+      spec,
+      routePath(spec, params),
+      schema,
+      body === undefined ? undefined : { json: body },
+    );
+  }
+}

@@ -1,0 +1,13 @@
+// What every route module gets: the auth state and the node inventory.
+import type { AuthState } from "../state.js";
+import type { NodeInventory } from "../inventory.js";
+
+export interface RouteDeps {
+  state: AuthState;
+  inventory: NodeInventory;
+}
+
+/** "POST /v1/join": how a route is named in logs and messages. */
+export function routeName(spec: { method: string; path: string }): string {
+  return `${spec.method} ${spec.path}`;
+}

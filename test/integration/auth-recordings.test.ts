@@ -1,0 +1,115 @@
+// Recording uploads: files are staged, verified by their hash chain, then published with a
+// session.upload event; a tampered recording is refused (422), kept in quarantine, unpublished.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { sessionsDir } from "../../src/recording/index.js";
+import { editGzip, writeSample } from "../fixtures/recording/sample.js";
+import { tempDir } from "../helpers/tmp.js";
+import {
+  apiError,
+  joinHost,
+  startAuthFixture,
+  type AuthFixture,
+  type JoinedHost,
+} from "./auth-fixture.js";
+
+describe("recording uploads", () => {
+  let f: AuthFixture;
+  let node: JoinedHost;
+  before(async () => {
+    f = await startAuthFixture();
+    node = await joinHost(f);
+  });
+  after(() => f.close());
+
+  /** Writes a sample recording of a new session; returns its folder, sid and file names. */
+  async function sample(): Promise<{ dir: string; sid: string; files: string[] }> {
+    const dir = tempDir("recording-");
+    const sid = randomUUID();
+    await writeSample(dir, { sid });
+    return { dir, sid, files: readdirSync(dir).sort() };
+  }
+
+  async function upload(rec: { dir: string; sid: string; files: string[] }): Promise<void> {
+    for (const name of rec.files) {
+      const sent = await node.client.uploadRecordingFile(
+        rec.sid,
+        name,
+        readFileSync(join(rec.dir, name)),
+      );
+      assert.equal(sent.name, name);
+    }
+  }
+
+  it("publishes a good recording and writes a session.upload event", async () => {
+    const rec = await sample();
+    await upload(rec);
+    const done = await node.client.completeRecording(rec.sid);
+    assert.equal(done.events, 12);
+    assert.equal(done.alreadyPublished, false);
+    const published = sessionsDir(f.dataDir, f.server.state.serverId);
+    assert.deepEqual(
+      readdirSync(published)
+        .filter((name) => name.startsWith(rec.sid))
+        .sort(),
+      rec.files,
+    );
+    assert.equal(done.url, `file://${join(published, `${rec.sid}.index`)}`);
+    const events = await f.admin.searchEvents({ sid: rec.sid, types: "session.upload" });
+    assert.equal(events.events.length, 1);
+    assert.equal(events.events[0]?.["code"], "T2005I");
+    assert.equal(events.events[0]?.["url"], done.url);
+
+    // A retried complete is answered from what was published.
+    const again = await node.client.completeRecording(rec.sid);
+    assert.equal(again.alreadyPublished, true);
+    assert.equal(again.events, 12);
+    const listed = await f.admin.listRecordings();
+    assert.ok(
+      listed.some((entry) => entry.sid === rec.sid && entry.files.length === rec.files.length),
+    );
+  });
+
+  it("refuses a recording with a tampered event, naming it, and keeps it out of the log", async () => {
+    const rec = await sample();
+    editGzip(join(rec.dir, `${rec.sid}-0.session.command-events.gz`), (data) =>
+      Buffer.from(data.toString().replace("/bin/ls", "/bin/lz")),
+    );
+    await upload(rec);
+    const error = await apiError(() => node.client.completeRecording(rec.sid));
+    assert.equal(error.status, 422);
+    assert.equal(error.code, "recording_rejected");
+    assert.match(
+      error.message,
+      new RegExp(`^FAILED: recording ${rec.sid}: event ei=7 \\(session\\.command\\) was altered`),
+    );
+    const published = sessionsDir(f.dataDir, f.server.state.serverId);
+    assert.equal(existsSync(join(published, `${rec.sid}.index`)), false);
+    const quarantined = readdirSync(join(f.dataDir, "recordings", "quarantine"));
+    assert.ok(quarantined.some((name) => name.startsWith(rec.sid)));
+    const events = await f.admin.searchEvents({ sid: rec.sid, types: "session.upload" });
+    assert.equal(events.events.length, 0);
+  });
+
+  it("accepts only the file names a recording has, and only from nodes", async () => {
+    const sid = randomUUID();
+    const badName = await apiError(() =>
+      node.client.uploadRecordingFile(sid, "passwd", Buffer.from("x")),
+    );
+    assert.equal(badName.status, 400);
+    assert.match(badName.message, /is not part of a recording of session/);
+    const badSid = await apiError(() =>
+      node.client.uploadRecordingFile("../etc", "../etc.index", Buffer.from("x")),
+    );
+    assert.equal(badSid.status, 400);
+    const notNode = await apiError(() =>
+      f.admin.uploadRecordingFile(sid, `${sid}.index`, Buffer.from("x")),
+    );
+    assert.equal(notNode.status, 403);
+    const nothing = await apiError(() => node.client.completeRecording(sid));
+    assert.equal(nothing.status, 404);
+  });
+});
