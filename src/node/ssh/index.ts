@@ -1,0 +1,27 @@
+// OpenSSH certificates over ssh2 (patched by patches/ssh2+1.17.0.patch): host certificates for
+// the node's SSH server, user certificate checks for its authentication handler, and the
+// client side of both.
+
+export { HOST_CERTIFICATE_ALGORITHMS } from "./ssh2-options.js";
+export type { SshCertificateInput, SshPrivateKeyInput } from "./keys.js";
+export {
+  hostKeyWithCertificate,
+  type HostKeyWithCertificate,
+  type HostKeyWithCertificateParams,
+} from "./host-key.js";
+export {
+  checkUserCertificate,
+  type PublicKeyAttempt,
+  type UserCertificateAuthOptions,
+  type UserCertificateDecision,
+  type UserCertificateRejection,
+} from "./user-auth.js";
+export {
+  hostCertificateVerifier,
+  userCertificateAuth,
+  type HostCertificateConnectConfig,
+  type HostCertificateRejection,
+  type HostCertificateVerifierOptions,
+  type UserCertificateAuthParams,
+  type UserCertificateConnectConfig,
+} from "./client-auth.js";
