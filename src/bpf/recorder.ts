@@ -2,7 +2,7 @@
 // records out, attributed in the kernel by process lineage (DESIGN §3), with every loss counted.
 import { SessionCgroups } from "../cgroup/index.js";
 import { loadAddon, type NativeEngine } from "./addon.js";
-import { ensureTracefs, unmountTracefs } from "./checks.js";
+import { EnhancedRecordingUnavailable, ensureTracefs, unmountTracefs } from "./checks.js";
 import { BootClock } from "./clock.js";
 import {
   KIND_OF_RECORD,
@@ -36,6 +36,8 @@ export interface RecorderOptions {
 /** What a session receives: its records as they arrive, and problems it should report. */
 export interface SessionSink {
   record(record: KernelRecord, time: Date): void;
+  /** `record` threw: the record is counted in the summary's sinkFailures, and told here. */
+  failed?(error: unknown): void;
 }
 
 export interface SessionCgroup {
@@ -61,6 +63,8 @@ export interface SessionSummary {
   sid: string;
   recorded: PerKind<number>;
   lost: LossCounts;
+  /** Records the session's sink failed to take (it threw). */
+  sinkFailures: number;
 }
 
 interface OpenSession {
@@ -69,6 +73,7 @@ interface OpenSession {
   cgroupId: bigint;
   sink: SessionSink;
   recorded: PerKind<number>;
+  sinkFailures: number;
 }
 
 export interface RecorderCounters {
@@ -93,6 +98,23 @@ function u64Key(value: bigint): Buffer {
   const key = Buffer.alloc(8);
   key.writeBigUInt64LE(value);
   return key;
+}
+
+/** Syscalls some architectures do not have at all (arm64 has neither open nor creat). */
+const OPTIONAL_PROGRAM = /^on_sys_(enter|exit)_(open|creat)$/;
+
+/**
+ * A hook this kernel lacks would silently leave a kind of event unrecorded: refuse to start
+ * instead, unless the syscall itself does not exist here.
+ */
+export function refuseMissingHooks(skipped: readonly string[]): void {
+  const missing = skipped.filter((name) => !OPTIONAL_PROGRAM.test(name));
+  if (missing.length === 0) return;
+  throw new EnhancedRecordingUnavailable(
+    `this kernel lacks the tracepoints of ${missing.join(", ")}, so enhanced recording would miss ` +
+      "events (syscall tracepoints need a kernel built with CONFIG_FTRACE_SYSCALLS=y): use such a " +
+      "kernel or set ssh_service.enhanced_recording.enabled: false",
+  );
 }
 
 export class EnhancedRecorder {
@@ -130,13 +152,14 @@ export class EnhancedRecorder {
   ): EnhancedRecorder {
     // libbpf finds tracepoints through tracefs; mount it for as long as this recorder lives.
     const mountedTracefs = ensureTracefs();
-    const cgroups = SessionCgroups.open({
-      cgroupPath: options.cgroupPath,
-      rootPath: options.rootPath,
-      instanceId: options.instanceId,
-    });
+    let cgroups: SessionCgroups | undefined;
     let recorder: EnhancedRecorder | undefined;
     try {
+      cgroups = SessionCgroups.open({
+        cgroupPath: options.cgroupPath,
+        rootPath: options.rootPath,
+        instanceId: options.instanceId,
+      });
       const ringSizes: Record<string, number> = {};
       for (const kind of ["command", "disk", "network"] as const) {
         ringSizes[RING_OF[kind]] = ringBytes(options.bufferPages[kind]);
@@ -146,12 +169,13 @@ export class EnhancedRecorder {
         recorder?.deliver(batch),
       );
       recorder = new EnhancedRecorder(engine, cgroups, onMalformed, mountedTracefs);
+      refuseMissingHooks(engine.skippedPrograms);
       engine.attach();
       engine.start();
       return recorder;
     } catch (err) {
       recorder?.engine.close();
-      cgroups.close();
+      cgroups?.close();
       if (mountedTracefs) unmountTracefs();
       throw err;
     }
@@ -173,7 +197,13 @@ export class EnhancedRecorder {
         const kind = KIND_OF_RECORD[record.kind];
         session.recorded[kind]++;
         this.recorded[kind]++;
-        session.sink.record(record, this.clock.toDate(record.ktimeNs));
+        // One session's failing sink must not cost the other sessions in this batch their records.
+        try {
+          session.sink.record(record, this.clock.toDate(record.ktimeNs));
+        } catch (err) {
+          session.sinkFailures++;
+          session.sink.failed?.(err);
+        }
       },
       error: (error) => {
         this.malformed++;
@@ -196,6 +226,7 @@ export class EnhancedRecorder {
       cgroupId: cgroup.id,
       sink,
       recorded: perKind(() => 0),
+      sinkFailures: 0,
     };
     try {
       this.engine.updateElem(
@@ -240,7 +271,12 @@ export class EnhancedRecorder {
     this.sessions.delete(sid);
     this.byKey.delete(session.key);
     this.cgroups.remove(sid);
-    return { sid, recorded: { ...session.recorded }, lost: this.sessionLoss(session) };
+    return {
+      sid,
+      recorded: { ...session.recorded },
+      lost: this.sessionLoss(session),
+      sinkFailures: session.sinkFailures,
+    };
   }
 
   private sessionLoss(session: OpenSession): LossCounts {
@@ -273,10 +309,14 @@ export class EnhancedRecorder {
   /** Ends every open session, detaches the programs, removes this instance's cgroups. */
   async close(): Promise<void> {
     if (this.closed) return;
-    for (const sid of [...this.sessions.keys()]) await this.closeSession(sid);
+    // Closed first, so no session opens while the open ones are being closed.
     this.closed = true;
-    this.engine.close();
-    this.cgroups.close();
-    if (this.mountedTracefs) unmountTracefs();
+    try {
+      for (const sid of [...this.sessions.keys()]) await this.closeSession(sid);
+    } finally {
+      this.engine.close();
+      this.cgroups.close();
+      if (this.mountedTracefs) unmountTracefs();
+    }
   }
 }

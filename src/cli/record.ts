@@ -57,6 +57,14 @@ function waitForExit(
   args: string[],
 ): { pid: number | undefined; exit: Promise<number> } {
   const child = spawn(launcherPath(), args, { stdio: "inherit" });
+  // Ctrl-C reaches the command (same process group) and ends it; teleport record itself stays to
+  // close the session, write the summary and remove its cgroup. A signal sent to teleport
+  // record alone is passed on to the command.
+  const forward = (signal: NodeJS.Signals): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const signal of signals) process.on(signal, forward);
   const exit = new Promise<number>((done, fail) => {
     child.once("error", (err) =>
       fail(new Error(`cannot start ${program}: ${err.message}`, { cause: err })),
@@ -65,6 +73,8 @@ function waitForExit(
       // A command killed by a signal exits like a shell reports it: 128 + the signal number.
       done(code ?? 128 + (signal ? constants.signals[signal] : 0));
     });
+  }).finally(() => {
+    for (const signal of signals) process.off(signal, forward);
   });
   return { pid: child.pid, exit };
 }
@@ -76,6 +86,7 @@ function summaryLine(summary: SessionSummary, exitCode: number): string {
     exit_code: exitCode,
     recorded: summary.recorded,
     lost: summary.lost,
+    sink_failures: summary.sinkFailures,
   });
 }
 

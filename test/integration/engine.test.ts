@@ -14,6 +14,7 @@ import {
   recordSession,
   startSession,
 } from "../helpers/engine.js";
+import { launcherArgs, launcherPath } from "../../src/launcher/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { waitUntil } from "../helpers/wait.js";
 
@@ -198,6 +199,35 @@ describe("enhanced recording engine (real kernel)", { skip: needsRoot }, () => {
     assert.equal(namesB.filter((n) => n === "id").length, 30);
     assert.ok(!namesA.includes("id"), "no id in session A");
     assert.ok(!namesB.includes("uname"), "no uname in session B");
+  });
+
+  it("a session whose sink throws costs no other session its records, and counts what it lost", async () => {
+    const failing = recorder.openSession("failing-sink", ["command"], {
+      record: () => {
+        throw new Error("disk full");
+      },
+    });
+    const child = spawn(
+      launcherPath(),
+      launcherArgs({
+        cgroupProcs: failing.cgroup.procsPath,
+        program: "/bin/sh",
+        args: ["-c", "for i in $(seq 20); do /bin/true; done"],
+      }),
+      { stdio: "ignore" },
+    );
+    const healthy = startSession(recorder, [
+      "/bin/sh",
+      "-c",
+      "for i in $(seq 20); do /bin/true; done",
+    ]);
+    await new Promise((resolve) => child.on("close", resolve));
+    const [failed, run] = await Promise.all([
+      recorder.closeSession("failing-sink"),
+      healthy.finish(),
+    ]);
+    assert.ok(failed.sinkFailures >= 21, `sink failures counted: ${failed.sinkFailures}`);
+    assert.equal(commands(run).filter((r) => r.path === "/bin/true").length, 20);
   });
 
   it("records 300 arguments and a 12 KiB argument in full, and flags what is beyond the limit", async () => {

@@ -4,7 +4,8 @@ import { existsSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
-import { runCliProcess } from "../helpers/cli.js";
+import { collect, runCliProcess, spawnCli } from "../helpers/cli.js";
+import { waitUntil } from "../helpers/wait.js";
 import { needsRoot } from "../helpers/engine.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -132,6 +133,22 @@ describe("teleport record", { skip: needsRoot }, () => {
     const failed = lines(result.stderr).find((e) => e["event"] === "session.command");
     assert.equal(failed?.["path"], "/nonexistent/cmd");
     assert.equal(failed?.["return_code"], -2);
+  });
+
+  it("on SIGTERM passes the signal to the command, then still writes the summary and cleans up", async () => {
+    const out = join(tempDir(), "events.jsonl");
+    const config = recordConfig();
+    const child = spawnCli("teleport", ["record", "-c", config, "--out", out, "--", "sleep", "30"]);
+    const done = collect(child, 30_000);
+    await waitUntil("sleep to start in the session", () =>
+      existsSync(out) && readFileSync(out, "utf8").includes('"program":"sleep"') ? true : undefined,
+    );
+    child.kill("SIGTERM");
+    const result = await done;
+    assert.equal(result.code, 143, result.stderr);
+    const summary = lines(readFileSync(out, "utf8")).at(-1);
+    assert.equal(summary?.["event"], "record.summary");
+    assert.equal(summary?.["exit_code"], 143);
   });
 
   it("refuses a config with invalid buffer sizes before loading anything", async () => {
