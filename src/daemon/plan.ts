@@ -1,6 +1,7 @@
 import { authServerOptions, startAuthServer, type AuthServer } from "../auth/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../log/index.js";
+import { startNodeService, type NodeService } from "../node/index.js";
 import { startDiagServer, type DiagServer } from "./diag.js";
 import type { MissingService, Service } from "./service.js";
 
@@ -64,6 +65,21 @@ function authService(config: Config, logger: Logger): Service {
   };
 }
 
+/** The SSH Service: joins the cluster (or reuses its identity) and serves recorded sessions. */
+function sshService(config: Config, logger: Logger): Service {
+  let node: NodeService | undefined;
+  return {
+    name: "ssh",
+    async start() {
+      node = await startNodeService({ config, logger });
+    },
+    async stop() {
+      await node?.close();
+      node = undefined;
+    },
+  };
+}
+
 /** Decides what this config asks the daemon to run, and which of those parts are not built yet. */
 export function planServices(config: Config, logger: Logger): ServicePlan {
   const services: Service[] = [];
@@ -83,13 +99,24 @@ export function planServices(config: Config, logger: Logger): ServicePlan {
     });
   }
   if (config.ssh_service.enabled) {
-    missing.push({ name: "ssh_service", reason: "the SSH Service is not built yet (issue #6)" });
-    if (config.ssh_service.enhanced_recording.enabled) {
+    const { auth_server, auth_servers } = config.teleport;
+    if (auth_server !== undefined || auth_servers.length > 0) {
+      services.push(sshService(config, logger));
+    } else {
+      // A node in the auth server's own process would take its identity from it directly;
+      // that path is not written yet, only joining a remote auth server with a token.
       missing.push({
-        name: "ssh_service.enhanced_recording",
+        name: "ssh_service",
         reason:
-          "enhanced recording passed its start-up checks, and records sessions once the SSH Service exists (issue #6)",
+          "the SSH Service is not built yet for a node without teleport.auth_server (in the auth server's process): set auth_server, auth_token and ca_pin to join",
       });
+      if (config.ssh_service.enhanced_recording.enabled) {
+        missing.push({
+          name: "ssh_service.enhanced_recording",
+          reason:
+            "enhanced recording passed its start-up checks, and records sessions once the SSH Service runs",
+        });
+      }
     }
   }
   return { services, missing, diag };

@@ -1,0 +1,139 @@
+// The node's host identity: joined once with a token, then stored under <data_dir>/node and
+// reused on restart so the token (often short-lived) is needed only the first time.
+import { generateKeyPairSync } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  AuthClient,
+  generateSshKeyPair,
+  type ClientIdentity,
+  type JoinResponse,
+} from "../auth/index.js";
+import { NodeIdentityError, NodeJoinError } from "./errors.js";
+
+export interface NodeIdentity {
+  hostId: string;
+  clusterName: string;
+  /** OpenSSH private key text of the host key. */
+  sshPrivateKey: string;
+  /** "ssh-ed25519-cert-v01@openssh.com …" */
+  sshCertificate: string;
+  sshUserCaLines: string[];
+  sshHostCaLines: string[];
+  tls: ClientIdentity;
+}
+
+export interface JoinParams {
+  dataDir: string;
+  authAddr: string;
+  caPin: readonly string[];
+  token: string | undefined;
+  hostname: string;
+  addr: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+const FILE = "identity.json";
+
+export function identityDir(dataDir: string): string {
+  return join(dataDir, "node");
+}
+
+function writeSecret(path: string, text: string): void {
+  // Written aside then renamed, so a crash never leaves half an identity.
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+}
+
+function store(dataDir: string, identity: NodeIdentity): void {
+  const dir = identityDir(dataDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeSecret(join(dir, "host_key"), identity.sshPrivateKey);
+  writeSecret(join(dir, "host_key-cert.pub"), `${identity.sshCertificate}\n`);
+  writeSecret(join(dir, "tls.key"), identity.tls.keyPem);
+  writeSecret(join(dir, FILE), `${JSON.stringify(identity, null, 2)}\n`);
+}
+
+/** The stored identity, or undefined when the node never joined. */
+export function loadNodeIdentity(dataDir: string): NodeIdentity | undefined {
+  const path = join(identityDir(dataDir), FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as NodeIdentity;
+    if (typeof parsed.hostId !== "string" || typeof parsed.sshCertificate !== "string") {
+      throw new Error("fields missing");
+    }
+    return parsed;
+  } catch (error) {
+    throw new NodeIdentityError(
+      `the node identity ${path} is damaged (${(error as Error).message}): ` +
+        "remove that folder and join again with a fresh auth_token",
+      { cause: error },
+    );
+  }
+}
+
+function fromJoin(joined: JoinResponse, sshPrivateKey: string, tlsKeyPem: string): NodeIdentity {
+  return {
+    hostId: joined.hostId,
+    clusterName: joined.clusterName,
+    sshPrivateKey,
+    sshCertificate: joined.sshCertificate,
+    sshUserCaLines: joined.sshUserCaLines,
+    sshHostCaLines: joined.sshHostCaLines,
+    tls: {
+      keyPem: tlsKeyPem,
+      certPem: joined.tlsCertificate,
+      caPems: joined.tlsCaCertificates,
+    },
+  };
+}
+
+/** The stored identity, or a new one from joining with the token (then stored). */
+export async function obtainNodeIdentity(
+  params: JoinParams,
+): Promise<{ identity: NodeIdentity; joined: boolean }> {
+  const existing = loadNodeIdentity(params.dataDir);
+  if (existing) return { identity: existing, joined: false };
+  if (params.token === undefined || params.token === "") {
+    throw new NodeJoinError(
+      `this node has not joined the cluster (no identity in ${identityDir(params.dataDir)}) ` +
+        "and teleport.auth_token is not set: create one with `tctl tokens add --type=node`",
+    );
+  }
+  if (params.caPin.length === 0) {
+    throw new NodeJoinError(
+      "teleport.ca_pin is not set: a node joins only an auth server it can check; " +
+        "copy the pin `tctl status` prints into teleport.ca_pin",
+    );
+  }
+  const ssh = generateSshKeyPair(params.hostname);
+  const tls = generateKeyPairSync("ed25519");
+  const client = new AuthClient({ addr: params.authAddr, caPin: params.caPin });
+  let joined: JoinResponse;
+  try {
+    joined = await client.join({
+      token: params.token,
+      role: "node",
+      hostname: params.hostname,
+      sshPublicKey: ssh.authorizedKey,
+      tlsPublicKey: tls.publicKey.export({ format: "pem", type: "spki" }).toString(),
+      addr: params.addr,
+      labels: { ...params.labels },
+    });
+  } catch (error) {
+    throw new NodeJoinError(
+      `joining the cluster at ${params.authAddr} failed: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const identity = fromJoin(
+    joined,
+    ssh.opensshPrivateKey,
+    tls.privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+  );
+  store(params.dataDir, identity);
+  return { identity, joined: true };
+}

@@ -1,0 +1,9 @@
+// The SSH node: joining the cluster, certificate logins, recorded sessions.
+export {
+  startNodeService,
+  HEARTBEAT_INTERVAL_MS,
+  type NodeService,
+  type NodeServiceOptions,
+} from "./service.js";
+export { loadNodeIdentity, identityDir, type NodeIdentity } from "./identity.js";
+export { NodeError, NodeIdentityError, NodeJoinError, UnknownLoginError } from "./errors.js";

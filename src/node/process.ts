@@ -1,0 +1,118 @@
+// Starting a session's program through the launcher, as the login user inside the session's
+// cgroup: in a pty (node-pty) or with plain pipes. Output arrives as raw bytes.
+import { spawn as spawnChild } from "node:child_process";
+import { constants } from "node:os";
+import { spawn as spawnPty, type IPty } from "node-pty";
+import { launcherArgs, launcherPath } from "../launcher/index.js";
+import type { HostUser } from "./users.js";
+
+export interface PtySize {
+  cols: number;
+  rows: number;
+  term: string;
+}
+
+export interface SessionProcessOptions {
+  user: HostUser;
+  cgroupProcs: string;
+  /** undefined: the login shell. */
+  command: string | undefined;
+  pty: PtySize | undefined;
+  env: Record<string, string>;
+}
+
+/** How the program ended: an exit code, or the signal that killed it. */
+export type ProcessExit = { code: number } | { signal: string };
+
+export interface SessionProcess {
+  onOutput(listener: (bytes: Buffer, stream: "stdout" | "stderr") => void): void;
+  write(bytes: Buffer): void;
+  endInput(): void;
+  resize(cols: number, rows: number): void;
+  kill(): void;
+  readonly exited: Promise<ProcessExit>;
+}
+
+function argv(options: SessionProcessOptions): string[] {
+  const { user } = options;
+  const args = options.command === undefined ? ["-l"] : ["-c", options.command];
+  return launcherArgs({
+    cgroupProcs: options.cgroupProcs,
+    credentials: { uid: user.uid, gid: user.gid, groups: user.groups },
+    cwd: user.home,
+    program: user.shell,
+    args,
+    // node-pty makes its child a session leader itself.
+    setsid: options.pty === undefined,
+  });
+}
+
+function signalName(signal: number): string {
+  const entry = Object.entries(constants.signals).find(([, n]) => n === signal);
+  // SSH names signals without the SIG prefix (RFC 4254 §6.10).
+  return (entry?.[0] ?? "KILL").replace(/^SIG/, "");
+}
+
+function startPty(options: SessionProcessOptions, size: PtySize): SessionProcess {
+  const pty: IPty = spawnPty(launcherPath(), argv(options), {
+    name: size.term,
+    cols: size.cols,
+    rows: size.rows,
+    cwd: "/",
+    env: options.env,
+    // Sessions are recorded byte for byte: no decoding.
+    encoding: null,
+  });
+  const listeners: ((bytes: Buffer, stream: "stdout" | "stderr") => void)[] = [];
+  // The typings say string; with encoding null node-pty hands over Buffers.
+  pty.onData((data: string | Buffer) => {
+    const bytes = typeof data === "string" ? Buffer.from(data) : data;
+    for (const listener of listeners) listener(bytes, "stdout");
+  });
+  const exited = new Promise<ProcessExit>((resolve) =>
+    pty.onExit(({ exitCode, signal }) =>
+      resolve(signal ? { signal: signalName(signal) } : { code: exitCode }),
+    ),
+  );
+  return {
+    onOutput: (listener) => listeners.push(listener),
+    write: (bytes) => pty.write(bytes),
+    // A pty has no half-close: EOF is the terminal's ^D, which the client sends itself.
+    endInput: () => undefined,
+    resize: (cols, rows) => pty.resize(Math.max(1, cols), Math.max(1, rows)),
+    kill: () => pty.kill("SIGHUP"),
+    exited,
+  };
+}
+
+function startPipes(options: SessionProcessOptions): SessionProcess {
+  const child = spawnChild(launcherPath(), argv(options), {
+    env: options.env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const listeners: ((bytes: Buffer, stream: "stdout" | "stderr") => void)[] = [];
+  child.stdout.on("data", (d: Buffer) => listeners.forEach((l) => l(d, "stdout")));
+  child.stderr.on("data", (d: Buffer) => listeners.forEach((l) => l(d, "stderr")));
+  child.stdin.on("error", () => undefined); // the program may exit without reading its input
+  const exited = new Promise<ProcessExit>((resolve) => {
+    child.once("error", () => resolve({ code: 127 }));
+    // "close", not "exit": all output has been read by then.
+    child.once("close", (code, signal) =>
+      resolve(signal ? { signal: signal.replace(/^SIG/, "") } : { code: code ?? 255 }),
+    );
+  });
+  return {
+    onOutput: (listener) => listeners.push(listener),
+    write: (bytes) => child.stdin.write(bytes),
+    endInput: () => child.stdin.end(),
+    resize: () => undefined,
+    kill: () => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGHUP");
+    },
+    exited,
+  };
+}
+
+export function startSessionProcess(options: SessionProcessOptions): SessionProcess {
+  return options.pty === undefined ? startPipes(options) : startPty(options, options.pty);
+}

@@ -1,0 +1,139 @@
+// The SSH Service as the daemon runs it: join (or reuse the stored identity), heartbeat,
+// enhanced recorder or plain session cgroups, then the SSH server.
+import { randomUUID } from "node:crypto";
+import { AuthClient } from "../auth/index.js";
+import { bpfObjectPath, EnhancedRecorder } from "../bpf/index.js";
+import { SessionCgroups } from "../cgroup/index.js";
+import type { Config } from "../config/index.js";
+import type { Logger } from "../log/index.js";
+import { VERSION } from "../version.js";
+import { NodeJoinError, errorMessage } from "./errors.js";
+import { obtainNodeIdentity, type NodeIdentity } from "./identity.js";
+import { startSshServer, type NodeSshServer } from "./server.js";
+
+export const HEARTBEAT_INTERVAL_MS = 60_000;
+
+export interface NodeServiceOptions {
+  config: Config;
+  logger: Logger;
+  /** Default: 60 s. */
+  heartbeatIntervalMs?: number;
+}
+
+export interface NodeService {
+  identity: NodeIdentity;
+  /** The port the SSH server listens on (the configured one, or the kernel's pick for 0). */
+  port: number;
+  /** Sends one heartbeat now. */
+  heartbeat(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function authAddr(config: Config): string {
+  const addr = config.teleport.auth_server ?? config.teleport.auth_servers[0];
+  if (addr === undefined) {
+    throw new NodeJoinError(
+      "ssh_service needs teleport.auth_server (joining through proxy_server is not supported yet)",
+    );
+  }
+  return addr.addr;
+}
+
+export async function startNodeService(options: NodeServiceOptions): Promise<NodeService> {
+  const { config, logger } = options;
+  const log = logger.child({ component: "node" });
+  const { teleport, ssh_service: ssh } = config;
+  const addr = ssh.listen_addr.addr;
+  const auth = authAddr(config);
+  const { identity, joined } = await obtainNodeIdentity({
+    dataDir: teleport.data_dir,
+    authAddr: auth,
+    caPin: teleport.ca_pin,
+    token: teleport.auth_token,
+    hostname: teleport.nodename,
+    addr,
+    labels: ssh.labels,
+  });
+  log.info(
+    { host_id: identity.hostId, cluster: identity.clusterName },
+    joined ? "Joined the cluster." : "Using the stored node identity.",
+  );
+  const client = new AuthClient({ addr: auth, identity: identity.tls });
+
+  const rec = ssh.enhanced_recording;
+  const instanceId = randomUUID();
+  const recorder = rec.enabled
+    ? EnhancedRecorder.open(
+        {
+          objectPath: bpfObjectPath("session"),
+          bufferPages: {
+            command: rec.command_buffer_size,
+            disk: rec.disk_buffer_size,
+            network: rec.network_buffer_size,
+          },
+          cgroupPath: rec.cgroup_path,
+          rootPath: rec.root_path,
+          instanceId,
+        },
+        (error) => log.warn({ err: error }, "A kernel record could not be decoded."),
+      )
+    : undefined;
+  // Without BPF the launcher still needs a cgroup: it gives the session a place for cleanup.
+  const cgroups = recorder
+    ? undefined
+    : SessionCgroups.open({ cgroupPath: rec.cgroup_path, rootPath: rec.root_path, instanceId });
+
+  let server: NodeSshServer;
+  try {
+    server = await startSshServer({
+      host: ssh.listen_addr.host,
+      port: ssh.listen_addr.port,
+      identity,
+      labels: ssh.labels,
+      client,
+      logger,
+      sessionHost: {
+        dataDir: teleport.data_dir,
+        clusterName: identity.clusterName,
+        serverId: identity.hostId,
+        serverHostname: teleport.nodename,
+        serverAddr: addr,
+        recorder,
+        cgroups,
+      },
+    });
+  } catch (error) {
+    await recorder?.close();
+    cgroups?.close();
+    throw error;
+  }
+
+  const heartbeat = async (): Promise<void> => {
+    await client.heartbeat({
+      name: teleport.nodename,
+      addr: `${ssh.listen_addr.host}:${server.port}`,
+      labels: { ...ssh.labels },
+      version: VERSION,
+    });
+  };
+  const beat = (): void => {
+    heartbeat().catch((error: unknown) =>
+      log.warn(`Heartbeat to auth failed (will retry): ${errorMessage(error)}`),
+    );
+  };
+  beat();
+  const timer = setInterval(beat, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
+  timer.unref();
+
+  return {
+    identity,
+    port: server.port,
+    heartbeat,
+    async close() {
+      clearInterval(timer);
+      await server.close();
+      await recorder?.close();
+      cgroups?.close();
+    },
+  };
+}

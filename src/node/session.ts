@@ -1,0 +1,128 @@
+// One SSH session from its first byte to its upload: cgroup (recorded by BPF when enhanced
+// recording is on), recording, the program, and the session's end.
+import { randomUUID } from "node:crypto";
+import type { ServerChannel } from "ssh2";
+import type { AuthClient } from "../auth/index.js";
+import type { EnhancedRecordingKind } from "../auth/roles/index.js";
+import type { EnhancedRecorder } from "../bpf/index.js";
+import type { SessionCgroups } from "../cgroup/index.js";
+import type { Logger } from "../log/index.js";
+import { EventSender } from "./event-sender.js";
+import { startSessionProcess, type ProcessExit, type PtySize } from "./process.js";
+import { SessionRecording, type SessionIdentity } from "./recording.js";
+import type { HostUser } from "./users.js";
+
+export interface SessionHost {
+  dataDir: string;
+  client: AuthClient;
+  logger: Logger;
+  clusterName: string;
+  serverId: string;
+  serverHostname: string;
+  serverAddr: string;
+  /** With enhanced recording on. */
+  recorder: EnhancedRecorder | undefined;
+  /** Without it: plain per-session cgroups for the launcher. */
+  cgroups: SessionCgroups | undefined;
+}
+
+export interface SessionRequest {
+  user: string;
+  hostUser: HostUser;
+  kinds: readonly EnhancedRecordingKind[];
+  command: string | undefined;
+  pty: PtySize | undefined;
+  channel: ServerChannel;
+  /** Resizes from window-change requests are delivered here. */
+  onResize: (listener: (cols: number, rows: number) => void) => void;
+}
+
+function sessionEnv(user: HostUser, pty: PtySize | undefined, sid: string): Record<string, string> {
+  return {
+    HOME: user.home,
+    USER: user.login,
+    LOGNAME: user.login,
+    SHELL: user.shell,
+    PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    TELEPORT_SESSION: sid,
+    ...(pty === undefined ? {} : { TERM: pty.term }),
+  };
+}
+
+/** Runs the session to its end; resolves once its recording is uploaded. */
+export async function runSession(host: SessionHost, request: SessionRequest): Promise<void> {
+  const sid = randomUUID();
+  const started = new Date();
+  const who: SessionIdentity = {
+    sid,
+    user: request.user,
+    login: request.hostUser.login,
+    clusterName: host.clusterName,
+    serverId: host.serverId,
+    serverHostname: host.serverHostname,
+    serverAddr: host.serverAddr,
+  };
+  const log = host.logger.child({ component: "node", sid, user: request.user });
+  const sender = new EventSender(host.client, log);
+  const recording = await SessionRecording.create(who, host.dataDir, sender, log, started);
+  const interactive = request.pty !== undefined;
+  const size = request.pty ? `${request.pty.cols}:${request.pty.rows}` : "80:25";
+  const initial = request.command === undefined ? {} : { initial_command: [request.command] };
+  recording.event("session.start", { size, interactive, ...initial });
+
+  const enhanced = host.recorder !== undefined;
+  const cgroupProcs = host.recorder
+    ? host.recorder.openSession(sid, request.kinds, {
+        record: (record, time) => recording.kernel(record, time),
+      }).cgroup.procsPath
+    : (host.cgroups?.create(sid).procsPath ?? "");
+  let exit: ProcessExit = { code: 255 };
+  try {
+    const proc = startSessionProcess({
+      user: request.hostUser,
+      cgroupProcs,
+      command: request.command,
+      pty: request.pty,
+      env: sessionEnv(request.hostUser, request.pty, sid),
+    });
+    const { channel } = request;
+    proc.onOutput((bytes, stream) => {
+      recording.print(bytes);
+      if (stream === "stderr") channel.stderr.write(bytes);
+      else channel.write(bytes);
+    });
+    channel.on("data", (data: Buffer) => proc.write(data));
+    channel.on("end", () => proc.endInput());
+    channel.on("close", () => proc.kill());
+    request.onResize((cols, rows) => {
+      proc.resize(cols, rows);
+      recording.event("resize", { size: `${cols}:${rows}` });
+    });
+    exit = await proc.exited;
+    if ("code" in exit) channel.exit(exit.code);
+    else channel.exit(exit.signal, false, "");
+    channel.end();
+  } catch (error) {
+    log.error({ err: error }, "The session's program could not run.");
+    request.channel.stderr.write(`teleport: cannot start the session: ${String(error)}\r\n`);
+    request.channel.exit(255);
+    request.channel.end();
+  } finally {
+    if (host.recorder) {
+      const summary = await host.recorder.closeSession(sid);
+      recording.lost(summary.lost);
+    } else {
+      host.cgroups?.remove(sid);
+    }
+  }
+  recording.event("session.end", {
+    enhanced_recording: enhanced,
+    interactive,
+    participants: [request.user],
+    session_start: started.toISOString(),
+    session_stop: new Date().toISOString(),
+    ...initial,
+  });
+  await recording.finish(host.client);
+  log.info({ exit }, "Session ended.");
+}
