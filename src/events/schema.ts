@@ -98,6 +98,9 @@ export const eventSchemas = {
     code: z.literal("T2005I"),
     ...inSession,
     url: z.string(),
+    /** Ours: what the auth server verified before publishing, so a cut-off end shows. */
+    final_hash: text,
+    events: count.optional(),
   }),
   "session.data": z.object({
     event: z.literal("session.data"),

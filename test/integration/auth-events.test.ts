@@ -82,6 +82,79 @@ describe("audit event ingestion", () => {
     assert.match(invalid.message, /field "events\.0": invalid resize event: field "size"/);
   });
 
+  it("refuses a node's event without server_id, naming it", async () => {
+    const event = createEvent(
+      "session.start",
+      { sid: randomUUID() },
+      { clusterName: f.clusterName },
+    );
+    const error = await apiError(() => f.client(node.identity).sendEvents([event]));
+    assert.equal(error.status, 403);
+    assert.match(error.message, /event 0 \(session\.start\) has no server_id/);
+  });
+
+  it("refuses event types a node or a proxy may not send", async () => {
+    const options = { clusterName: f.clusterName };
+    const mine = { server_id: node.hostId };
+    const forbidden = [
+      createEvent("user.login", { user: "alice", success: true, ...mine }, options),
+      createEvent("session.upload", { sid: randomUUID(), url: "file:///x", ...mine }, options),
+      createEvent("session.recording.access", { sid: randomUUID(), user: "x", ...mine }, options),
+    ];
+    for (const event of forbidden) {
+      const error = await apiError(() => f.client(node.identity).sendEvents([event]));
+      assert.equal(error.status, 403, event.event);
+      assert.match(
+        error.message,
+        new RegExp(`is a ${event.event.replace(".", "\\.")} event, which a Node may not send`),
+      );
+    }
+    const proxy = await joinHost(f, "proxy", "proxy-1");
+    const command = createEvent(
+      "session.command",
+      {
+        sid: randomUUID(),
+        ei: 0,
+        path: "/bin/ls",
+        argv: [],
+        pid: 1,
+        ppid: 1,
+        cgroup_id: 1,
+        program: "ls",
+        return_code: 0,
+      },
+      options,
+    );
+    const denied = await apiError(() => proxy.client.sendEvents([command]));
+    assert.equal(denied.status, 403);
+    assert.match(denied.message, /which a Proxy may not send/);
+    const login = createEvent("user.login", { user: "alice", success: true }, options);
+    assert.deepEqual(await proxy.client.sendEvents([login]), { stored: 1, duplicates: 0 });
+  });
+
+  it("keeps uids apart per sender: one cannot use up another's", async () => {
+    const other = await joinHost(f, "node", "node-2");
+    const uid = randomUUID();
+    const make = (serverId: string) =>
+      createEvent(
+        "session.start",
+        { sid: randomUUID(), server_id: serverId, ei: 0, size: "80:25" },
+        { clusterName: f.clusterName, uid: () => uid },
+      );
+    assert.deepEqual(await other.client.sendEvents([make(other.hostId)]), {
+      stored: 1,
+      duplicates: 0,
+    });
+    assert.deepEqual(await f.client(node.identity).sendEvents([make(node.hostId)]), {
+      stored: 1,
+      duplicates: 0,
+    });
+    assert.deepEqual(await f.client(node.identity).sendEvents([make(node.hostId)]), {
+      stored: 0,
+      duplicates: 1,
+    });
+  });
+
   it("lets auditors search and refuses users whose roles do not allow it", async () => {
     await f.admin.addUser({ name: "audrey", roles: ["auditor"] });
     await f.admin.addUser({ name: "alice", roles: ["access"], logins: ["root"] });

@@ -10,6 +10,7 @@ import {
   verifySshCertificate,
 } from "../../src/auth/ca/index.js";
 import { X509Certificate } from "node:crypto";
+import * as x509 from "@peculiar/x509";
 import {
   apiError,
   clientKeys,
@@ -115,6 +116,42 @@ describe("join", () => {
     );
     assert.equal(badKey.status, 400);
     assert.match(badKey.message, /field "sshPublicKey"/);
+  });
+
+  it("refuses host names and addresses that would pass as the auth server, or wildcards", async () => {
+    const token = await f.admin.addToken({ roles: ["node"], ttl: "5m" });
+    for (const hostname of [
+      "teleport.cluster.local",
+      "x.teleport.cluster.local",
+      "TELEPORT.cluster.local",
+    ]) {
+      const error = await apiError(() => f.client().join({ ...request(token.token), hostname }));
+      assert.equal(error.status, 400, hostname);
+      assert.match(error.message, /field "hostname"/);
+    }
+    for (const addr of [
+      "teleport.cluster.local:3022",
+      "a.teleport.cluster.local:3022",
+      "*.example.com:3022",
+      "*:3022",
+    ]) {
+      const error = await apiError(() => f.client().join({ ...request(token.token), addr }));
+      assert.equal(error.status, 400, addr);
+      assert.match(error.message, /field "addr"/);
+    }
+    // Refused before the token was looked at: it still works.
+    await f.client().join(request(token.token));
+  });
+
+  it("issues node and proxy TLS certificates for client use only", async () => {
+    for (const role of ["node", "proxy"] as const) {
+      const host = await joinHost(f, role, `${role}-eku`);
+      const cert = new x509.X509Certificate(host.joined.tlsCertificate);
+      const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
+      assert.deepEqual([...(eku?.usages ?? [])], [x509.ExtendedKeyUsage.clientAuth], role);
+      const names = new X509Certificate(host.joined.tlsCertificate).subjectAltName ?? "";
+      assert.ok(!names.includes("*") && !names.includes("teleport.cluster.local"), names);
+    }
   });
 
   it("trusts the server only by CA pin: a wrong pin sends nothing, no pin is refused", async () => {

@@ -1,16 +1,24 @@
 // Mutual TLS: only certificates of this cluster's CA, valid now, get past the door; routes then
 // check what the identity may do.
 import assert from "node:assert/strict";
-import { connect } from "node:tls";
+import { connect, createServer } from "node:tls";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import {
   AUTH_SERVER_NAME,
   AuthClient,
+  AuthTlsError,
   loadIdentityFile,
   type ClientIdentity,
 } from "../../src/auth/index.js";
 import { createTlsCa, issueTlsCertificate, type TlsCa } from "../../src/auth/ca/index.js";
-import { apiError, joinHost, startAuthFixture, type AuthFixture } from "./auth-fixture.js";
+import {
+  apiError,
+  clientKeys,
+  joinHost,
+  startAuthFixture,
+  type AuthFixture,
+} from "./auth-fixture.js";
 
 async function adminCertOf(
   ca: TlsCa,
@@ -115,6 +123,59 @@ describe("mutual TLS", () => {
       f.admin.heartbeat({ name: "x", addr: "x:1", labels: {}, version: "1" }),
     );
     assert.equal(notANode.status, 403);
+  });
+
+  it("refuses a server presenting a certificate of the CA that is not the auth server's", async () => {
+    // A node's certificate for the auth server's name (what a node could once get by joining
+    // as teleport.cluster.local): right CA, right name, but no O=Auth.
+    const ca = f.server.state.cas.tlsCa;
+    const issued = await issueTlsCertificate({
+      ca,
+      commonName: "some-host-id",
+      organization: ["Node"],
+      dnsNames: [AUTH_SERVER_NAME],
+      ipAddresses: ["127.0.0.1"],
+      usage: "both",
+      validFor: 3_600_000,
+      now: new Date(),
+    });
+    if (issued.keyPem === undefined) throw new Error("no key");
+    const impostor = createServer(
+      { key: issued.keyPem, cert: issued.certPem + ca.certPem },
+      (s) => {
+        s.on("error", () => undefined);
+        s.end(
+          'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"identity":{"name":"x","kind":"builtin","roles":["Admin"]}}',
+        );
+      },
+    );
+    await new Promise<void>((resolve) => impostor.listen(0, "127.0.0.1", resolve));
+    try {
+      const addr = `127.0.0.1:${(impostor.address() as AddressInfo).port}`;
+      const admin = await loadIdentityFile(f.server.state.adminIdentityPath);
+      for (const client of [
+        new AuthClient({ addr, identity: admin, timeoutMs: 3000 }),
+        new AuthClient({ addr, caPin: f.server.state.caPin, timeoutMs: 3000 }),
+      ]) {
+        await assert.rejects(client.status(), (error: unknown) => {
+          assert.ok(error instanceof AuthTlsError, String(error));
+          assert.match(error.message, /does not include Auth: it is not an auth server/);
+          return true;
+        });
+      }
+      // The real auth server's certificate carries O=Auth and is still trusted both ways.
+      await f.admin.status();
+      const keys = clientKeys();
+      await new AuthClient({ addr: f.server.addr, caPin: f.server.state.caPin }).join({
+        token,
+        role: "node",
+        hostname: "pin-check",
+        sshPublicKey: keys.ssh.authorizedKey,
+        tlsPublicKey: keys.tlsPublicKeyPem,
+      });
+    } finally {
+      impostor.close();
+    }
   });
 
   it("answers unknown routes with 404 and bad bodies with 400 naming the field", async () => {

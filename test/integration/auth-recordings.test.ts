@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { sessionsDir } from "../../src/recording/index.js";
 import { editGzip, writeSample } from "../fixtures/recording/sample.js";
@@ -29,7 +30,7 @@ describe("recording uploads", () => {
   async function sample(): Promise<{ dir: string; sid: string; files: string[] }> {
     const dir = tempDir("recording-");
     const sid = randomUUID();
-    await writeSample(dir, { sid });
+    await writeSample(dir, { sid, serverId: node.hostId });
     return { dir, sid, files: readdirSync(dir).sort() };
   }
 
@@ -62,6 +63,12 @@ describe("recording uploads", () => {
     assert.equal(events.events.length, 1);
     assert.equal(events.events[0]?.["code"], "T2005I");
     assert.equal(events.events[0]?.["url"], done.url);
+    // What was verified, so a recording cut short later shows.
+    assert.equal(events.events[0]?.["events"], 12);
+    const index = readFileSync(join(published, `${rec.sid}.index`), "utf8");
+    const finalHash = events.events[0]?.["final_hash"];
+    assert.ok(typeof finalHash === "string" && finalHash.length > 0);
+    assert.ok(index.includes(finalHash));
 
     // A retried complete is answered from what was published.
     const again = await node.client.completeRecording(rec.sid);
@@ -92,6 +99,59 @@ describe("recording uploads", () => {
     assert.ok(quarantined.some((name) => name.startsWith(rec.sid)));
     const events = await f.admin.searchEvents({ sid: rec.sid, types: "session.upload" });
     assert.equal(events.events.length, 0);
+  });
+
+  it("lets only the node that started a recording add to it or complete it", async () => {
+    const other = await joinHost(f, "node", "node-2");
+    const rec = await sample();
+    const [first, ...rest] = rec.files;
+    assert.ok(first);
+    await node.client.uploadRecordingFile(rec.sid, first, readFileSync(join(rec.dir, first)));
+    const put = await apiError(() =>
+      other.client.uploadRecordingFile(rec.sid, first, Buffer.from("replaced")),
+    );
+    assert.equal(put.status, 403);
+    assert.match(put.message, /being uploaded by another node/);
+    for (const name of rest) {
+      await node.client.uploadRecordingFile(rec.sid, name, readFileSync(join(rec.dir, name)));
+    }
+    const complete = await apiError(() => other.client.completeRecording(rec.sid));
+    assert.equal(complete.status, 403);
+    assert.equal((await node.client.completeRecording(rec.sid)).events, 12);
+    const again = await apiError(() => other.client.completeRecording(rec.sid));
+    assert.equal(again.status, 403);
+  });
+
+  it("refuses a recording whose events name another server", async () => {
+    const dir = tempDir("recording-");
+    const sid = randomUUID();
+    await writeSample(dir, { sid, serverId: randomUUID() });
+    await upload({ dir, sid, files: readdirSync(dir).sort() });
+    const error = await apiError(() => node.client.completeRecording(sid));
+    assert.equal(error.status, 422);
+    assert.match(error.message, /event ei=0 \(session\.start\) was altered: it names server/);
+    const published = sessionsDir(f.dataDir, f.server.state.serverId);
+    assert.equal(existsSync(join(published, `${sid}.index`)), false);
+  });
+
+  it("does not let a PUT replace a file between verify and publish", async () => {
+    const rec = await sample();
+    await upload(rec);
+    const store = f.server.state.recordings;
+    const target = `${rec.sid}-0.session.command-events.gz`;
+    const original = readFileSync(join(rec.dir, target));
+    editGzip(join(rec.dir, target), (data) =>
+      Buffer.from(data.toString().replace("/bin/ls", "/bin/lz")),
+    );
+    const tampered = readFileSync(join(rec.dir, target));
+    const completing = store.complete(rec.sid, node.hostId);
+    const putting = store.putFile(rec.sid, target, Readable.from([tampered]), node.hostId);
+    const [done, put] = await Promise.allSettled([completing, putting]);
+    assert.equal(done.status, "fulfilled");
+    assert.equal(put.status, "rejected");
+    assert.equal((put.reason as { status?: number }).status, 409);
+    const published = sessionsDir(f.dataDir, f.server.state.serverId);
+    assert.deepEqual(readFileSync(join(published, target)), original);
   });
 
   it("accepts only the file names a recording has, and only from nodes", async () => {

@@ -4,7 +4,19 @@
 import { X509Certificate } from "node:crypto";
 import type { DetailedPeerCertificate, TLSSocket } from "node:tls";
 import { AUTH_SERVER_NAME } from "../api/index.js";
-import { caPin } from "../ca/index.js";
+import { caPin, readTlsIdentity } from "../ca/index.js";
+
+/** The O every auth server certificate carries; node and proxy certificates of the CA do not. */
+export const AUTH_SERVER_ORGANIZATION = "Auth";
+
+/** undefined when `leaf` (already trusted by CA and name) is an auth server's; otherwise why not. */
+export function checkAuthServerLeaf(leaf: X509Certificate): string | undefined {
+  const { organization } = readTlsIdentity(leaf);
+  if (!organization.includes(AUTH_SERVER_ORGANIZATION)) {
+    return `its certificate's organization (${organization.join(", ") || "none"}) does not include ${AUTH_SERVER_ORGANIZATION}: it is not an auth server`;
+  }
+  return undefined;
+}
 
 /** The certificates the server sent, leaf first. */
 function chainOf(socket: TLSSocket): X509Certificate[] {
@@ -43,5 +55,5 @@ export function checkPinnedServer(
   if (leaf.checkHost(AUTH_SERVER_NAME) === undefined) {
     return `its certificate is not for ${AUTH_SERVER_NAME}: it is not an auth server`;
   }
-  return undefined;
+  return checkAuthServerLeaf(leaf);
 }

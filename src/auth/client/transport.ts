@@ -2,6 +2,7 @@
 // with an identity (mutual TLS, the server checked against the identity's CA), with a CA file,
 // or, for a join, by CA pin. Nothing of the request is sent before the server is trusted.
 import { request as httpRequest, type IncomingMessage } from "node:http";
+import { X509Certificate } from "node:crypto";
 import type { Duplex, Readable } from "node:stream";
 import { connect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import type { z } from "zod";
@@ -14,7 +15,7 @@ import {
   AuthUnreachableError,
 } from "./errors.js";
 import type { ClientIdentity } from "./identity.js";
-import { checkPinnedServer } from "./pin.js";
+import { checkAuthServerLeaf, checkPinnedServer } from "./pin.js";
 
 export interface TransportOptions {
   /** "host:port" or "[v6]:port". */
@@ -131,7 +132,20 @@ export class Transport {
     let socket: TLSSocket;
     if (trust.length > 0) {
       socket = connect({ ...base, ca: [...trust], rejectUnauthorized: true });
-      socket.once("secureConnect", () => done(null, socket));
+      socket.once("secureConnect", () => {
+        // Node and proxy certificates come from the same CA: the name alone is not enough.
+        const raw = socket.getPeerCertificate().raw as Buffer | undefined;
+        const problem =
+          raw === undefined
+            ? "the server sent no certificate"
+            : checkAuthServerLeaf(new X509Certificate(raw));
+        if (problem === undefined) {
+          done(null, socket);
+          return;
+        }
+        socket.destroy();
+        done(new AuthTlsError(`the server at ${this.addr} is not trusted: ${problem}`), socket);
+      });
     } else {
       // Verified by pin below instead of by a CA the client does not have yet.
       socket = connect({ ...base, rejectUnauthorized: false });

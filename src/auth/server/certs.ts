@@ -2,7 +2,7 @@
 // host's (node or proxy). What the certificates say is decided here, in one place.
 import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
-import { isSystemRoleName, type SystemRole } from "../api/index.js";
+import { AUTH_SERVER_NAME, isSystemRoleName, type SystemRole } from "../api/index.js";
 import {
   DEFAULT_USER_EXTENSIONS,
   formatAuthorizedKeysCaLine,
@@ -13,7 +13,7 @@ import {
 } from "../ca/index.js";
 import { loginsFor, maxSessionTtl, type Role } from "../roles/index.js";
 import type { User } from "../users/index.js";
-import { accessDenied } from "./errors.js";
+import { accessDenied, badRequest } from "./errors.js";
 import { sshPublicKeyOf, tlsPublicKeyOf } from "./keys.js";
 
 /** SSH certificates start this much before now, for peers whose clocks are a little behind. */
@@ -147,8 +147,27 @@ export function specificHost(addr: string | undefined): string | undefined {
   return host;
 }
 
-const DNS_NAME = /^[A-Za-z0-9_*]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+const DNS_NAME = /^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
 const unique = (values: readonly string[]): string[] => [...new Set(values)];
+
+/** A name a host certificate must never carry: the auth server's, under it, or a wildcard. */
+export function reservedHostName(name: string): string | undefined {
+  const lower = name.toLowerCase().replace(/\.$/, "");
+  if (lower.includes("*")) return "wildcards are not allowed";
+  if (lower === AUTH_SERVER_NAME || lower.endsWith(`.${AUTH_SERVER_NAME}`)) {
+    return `${AUTH_SERVER_NAME} and names under it are reserved for the auth server`;
+  }
+  return undefined;
+}
+
+/** 400 naming `field` when `name` is reserved (see reservedHostName). */
+export function checkHostName(field: string, name: string | undefined): void {
+  if (name === undefined) return;
+  const why = reservedHostName(name);
+  if (why !== undefined) {
+    throw badRequest(`field "${field}": ${JSON.stringify(name)} cannot be used: ${why}`);
+  }
+}
 
 export async function issueHostCerts(
   cas: ClusterCas,
@@ -158,7 +177,9 @@ export async function issueHostCerts(
   const cluster = cas.clusterName;
   const sshKey = sshPublicKeyOf(request.sshPublicKey);
   const tlsKey = tlsPublicKeyOf(request.tlsPublicKey);
+  checkHostName("hostname", hostname);
   const addrHost = specificHost(request.addr);
+  checkHostName("addr", addrHost);
   const names = unique([
     hostId,
     hostname,
@@ -169,6 +190,8 @@ export async function issueHostCerts(
     "127.0.0.1",
     "::1",
   ]);
+  // The cluster name joined to a host name could still spell a reserved name.
+  for (const name of names) checkHostName("hostname", name);
   // Host identities live as long as the CA: Teleport renews them only when the CA rotates.
   const validFor = caRemaining(cas, now);
   const ssh = signSshCertificate({
@@ -187,7 +210,9 @@ export async function issueHostCerts(
     organization: [request.role],
     dnsNames: names.filter((name) => isIP(name) === 0 && DNS_NAME.test(name)),
     ipAddresses: names.filter((name) => isIP(name) !== 0),
-    usage: "both",
+    // Nodes and proxies only dial the auth server with it; none serves TLS with it, so it must
+    // not pass as a server certificate of this CA (the auth server's, above all).
+    usage: "client",
     validFor,
     now,
   });

@@ -2,8 +2,13 @@
 // "complete" verifies the hash chain there. A good recording moves to the sessions folder of the
 // audit log and a session.upload event is written; a bad one moves to quarantine, unpublished,
 // and the node hears which event is bad (422).
+//
+// A session's recording belongs to the node that first PUT a file of it (its host id is kept in
+// recordings/owners/<sid>); other nodes may neither add to it nor complete it, and it is
+// published only when every event that names a server names that node. PUTs and the complete of
+// one session hold one lock, so what is published is exactly what was verified.
 import { createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Transform } from "node:stream";
@@ -13,6 +18,7 @@ import { createEvent, type FileAuditLog } from "../../events/index.js";
 import {
   FILE_KINDS,
   LocalUploader,
+  RecordingReader,
   dataFileName,
   formatProblem,
   indexFileName,
@@ -23,7 +29,7 @@ import {
   type VerifyResult,
 } from "../../recording/index.js";
 import { isSafeSessionId } from "../api/index.js";
-import { ApiError, badRequest, conflict, notFound } from "./errors.js";
+import { accessDenied, ApiError, badRequest, conflict, notFound } from "./errors.js";
 
 /** Largest file of a recording accepted (chunks of a long session can be big). */
 export const MAX_RECORDING_FILE_BYTES = 4 * 1024 ** 3;
@@ -75,8 +81,9 @@ export class RecordingStore {
   readonly #published: string;
   readonly #staging: string;
   readonly #quarantine: string;
-  /** One complete at a time: two of one session must not both publish. */
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #owners: string;
+  /** Per session: the tail of its PUTs and completes, run one at a time. */
+  readonly #locks = new Map<string, Promise<unknown>>();
 
   constructor(options: RecordingStoreOptions) {
     this.#options = options;
@@ -84,18 +91,68 @@ export class RecordingStore {
     // Outside log/: tools that search log/ for a session must not find unverified copies.
     this.#staging = join(options.dataDir, "recordings", "staging");
     this.#quarantine = join(options.dataDir, "recordings", "quarantine");
+    this.#owners = join(options.dataDir, "recordings", "owners");
+  }
+
+  /** Runs `task` after every earlier PUT and complete of `sid` has finished. */
+  #locked<T>(sid: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(sid) ?? Promise.resolve();
+    const run = previous.then(task);
+    const tail = run.catch(() => undefined);
+    this.#locks.set(sid, tail);
+    void tail.then(() => {
+      if (this.#locks.get(sid) === tail) this.#locks.delete(sid);
+    });
+    return run;
+  }
+
+  /** The host id that owns `sid`'s recording, or undefined before its first PUT. */
+  async #ownerOf(sid: string): Promise<string | undefined> {
+    try {
+      return (await readFile(join(this.#owners, sid), "utf8")).trim();
+    } catch (error) {
+      if (codeOf(error) === "ENOENT") return undefined;
+      throw error;
+    }
+  }
+
+  /** 403 unless `hostId` owns `sid` (claimed now when `claim` and nobody does yet). */
+  async #checkOwner(sid: string, hostId: string, claim: boolean): Promise<void> {
+    const owner = await this.#ownerOf(sid);
+    if (owner === undefined) {
+      if (!claim) return;
+      await mkdir(this.#owners, { recursive: true, mode: 0o700 });
+      await writeFile(join(this.#owners, sid), `${hostId}\n`, { mode: 0o600, flag: "wx" });
+      return;
+    }
+    if (owner !== hostId) {
+      throw accessDenied(
+        `access denied: the recording of session ${sid} is being uploaded by another node (${owner}), not by node "${hostId}"`,
+      );
+    }
   }
 
   get quarantineDir(): string {
     return this.#quarantine;
   }
 
-  async putFile(
+  /** Stores one file of `sid`'s recording for node `hostId`. */
+  putFile(
     sid: string,
     name: string,
     body: Readable,
+    hostId: string,
   ): Promise<{ name: string; bytes: number }> {
     checkSid(sid);
+    return this.#locked(sid, () => this.#putFile(sid, name, body, hostId));
+  }
+
+  async #putFile(
+    sid: string,
+    name: string,
+    body: Readable,
+    hostId: string,
+  ): Promise<{ name: string; bytes: number }> {
     const names = allowedNames(sid);
     if (!names.includes(name)) {
       throw badRequest(
@@ -105,6 +162,7 @@ export class RecordingStore {
     if (await exists(join(this.#published, indexFileName(sid)))) {
       throw conflict(`the recording of session ${sid} is already published`);
     }
+    await this.#checkOwner(sid, hostId, true);
     const dir = join(this.#staging, sid);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const partial = join(dir, `${name}.part`);
@@ -136,18 +194,20 @@ export class RecordingStore {
     return { name, bytes };
   }
 
+  /** Verifies and publishes `sid`'s recording, for the node that uploaded it. */
   complete(
     sid: string,
+    hostId: string,
   ): Promise<{ sid: string; url: string; events: number; alreadyPublished: boolean }> {
-    const run = this.#queue.then(() => this.#complete(sid));
-    this.#queue = run.catch(() => undefined);
-    return run;
+    checkSid(sid);
+    return this.#locked(sid, () => this.#complete(sid, hostId));
   }
 
   async #complete(
     sid: string,
+    hostId: string,
   ): Promise<{ sid: string; url: string; events: number; alreadyPublished: boolean }> {
-    checkSid(sid);
+    await this.#checkOwner(sid, hostId, false);
     const dir = join(this.#staging, sid);
     const publishedIndex = join(this.#published, indexFileName(sid));
     if (!(await exists(join(dir, indexFileName(sid))))) {
@@ -166,7 +226,8 @@ export class RecordingStore {
     if (await exists(publishedIndex)) {
       throw conflict(`the recording of session ${sid} is already published`);
     }
-    const result = await this.#verify(dir, sid);
+    const verified = await this.#verify(dir, sid);
+    const result = verified.ok ? await this.#checkServer(dir, sid, hostId, verified) : verified;
     if (!result.ok) {
       const kept = await this.#toQuarantine(dir, sid);
       throw new ApiError(
@@ -194,9 +255,18 @@ export class RecordingStore {
       recovered: false,
     });
     await rm(dir, { recursive: true, force: true });
+    // What was verified, so that a recording cut short later (or an event log that disagrees
+    // with it) can be told from the audit log alone.
     const event = createEvent(
       "session.upload",
-      { sid, url, namespace: "default" },
+      {
+        sid,
+        url,
+        namespace: "default",
+        server_id: hostId,
+        final_hash: result.finalHash,
+        events: result.events,
+      },
       { clusterName: this.#options.clusterName, now: this.#options.now },
     );
     await this.#options.log.append([event]);
@@ -216,6 +286,34 @@ export class RecordingStore {
         problem: { ei: 0, kind: "unreadable", message: why },
       };
     }
+  }
+
+  /** `verified`, or a problem when an event names a server other than the uploading node. */
+  async #checkServer(
+    dir: string,
+    sid: string,
+    hostId: string,
+    verified: VerifyResult,
+  ): Promise<VerifyResult> {
+    const reader = await RecordingReader.open(dir, { sid });
+    for await (const recorded of reader) {
+      if (recorded.type !== "event") continue;
+      const serverId = (recorded.event as { server_id?: unknown }).server_id;
+      if (serverId !== undefined && serverId !== hostId) {
+        return {
+          ok: false,
+          sid,
+          indexPath: join(dir, indexFileName(sid)),
+          problem: {
+            ei: recorded.ei,
+            kind: "altered",
+            event: recorded.event.event,
+            message: `it names server ${JSON.stringify(serverId)}, but node "${hostId}" uploaded it: a node uploads only its own sessions`,
+          },
+        };
+      }
+    }
+    return verified;
   }
 
   async #dataFiles(dir: string, sid: string): Promise<RecordingFile[]> {

@@ -3,7 +3,13 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { joinRequest, ROUTES, type joinResponse } from "../../api/index.js";
 import { anyone } from "../authz.js";
-import { issueHostCerts, sshHostCaLines, sshUserCaLines } from "../certs.js";
+import {
+  checkHostName,
+  issueHostCerts,
+  specificHost,
+  sshHostCaLines,
+  sshUserCaLines,
+} from "../certs.js";
 import { parseJsonBody } from "../http/body.js";
 import type { Route } from "../http/router.js";
 import type { RouteDeps } from "./context.js";
@@ -15,6 +21,9 @@ export function joinRoutes({ state, inventory }: RouteDeps): Route[] {
       access: anyone,
       async handle({ req }) {
         const body = await parseJsonBody(req, joinRequest);
+        // Before the token is looked at: a refused name must not use up the token.
+        checkHostName("hostname", body.hostname);
+        checkHostName("addr", specificHost(body.addr));
         const token = await state.tokens.validate(body.token, body.role);
         const hostId = randomUUID();
         const certs = await issueHostCerts(state.cas, {

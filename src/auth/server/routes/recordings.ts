@@ -9,15 +9,16 @@ export function recordingRoutes({ state }: RouteDeps): Route[] {
     {
       spec: ROUTES.uploadRecordingFile,
       access: builtin("Node"),
-      async handle({ req, params }) {
-        return state.recordings.putFile(params["sid"] ?? "", params["name"] ?? "", req);
+      async handle({ req, params, caller }) {
+        const hostId = caller.require().name;
+        return state.recordings.putFile(params["sid"] ?? "", params["name"] ?? "", req, hostId);
       },
     },
     {
       spec: ROUTES.completeRecording,
       access: builtin("Node"),
-      async handle({ params }) {
-        return state.recordings.complete(params["sid"] ?? "");
+      async handle({ params, caller }) {
+        return state.recordings.complete(params["sid"] ?? "", caller.require().name);
       },
     },
     {
