@@ -2,7 +2,6 @@
 // a token (enhanced recording on), and the real OpenSSH client logging in with a user
 // certificate. Checks the output, exit code, refusals and the recording uploaded to auth.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,43 +13,13 @@ import { parseConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/log/index.js";
 import { loadNodeIdentity, startNodeService, type NodeService } from "../../src/node/index.js";
 import { freePort } from "../helpers/net.js";
+import { runOpenSsh } from "../helpers/openssh.js";
 import { tempDir } from "../helpers/tmp.js";
 import { clientKeys, startAuthFixture, type AuthFixture } from "./auth-fixture.js";
 
 const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
 const skip = process.getuid?.() !== 0 ? "needs root (BPF, cgroups, setuid)" : false;
 const HOST_ALIAS = "node-1.test.example.com";
-
-interface RunResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runSsh(args: string[]): Promise<RunResult> {
-  const env = { ...process.env };
-  delete env.SSH_AUTH_SOCK;
-  const child = spawn(
-    "ssh",
-    ["-F", "/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", ...args],
-    { env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(
-    () => child.pid !== undefined && process.kill(child.pid, "SIGKILL"),
-    20_000,
-  );
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
 
 describe("SSH node", { skip }, () => {
   let auth: AuthFixture;
@@ -158,7 +127,7 @@ describe("SSH node", { skip }, () => {
   });
 
   it("runs a command for a certified user and records it with BPF events", async () => {
-    const result = await runSsh(sshArgs(keyFile, certFile, "root", "/bin/echo hi; exit 3"));
+    const result = await runOpenSsh(sshArgs(keyFile, certFile, "root", "/bin/echo hi; exit 3"));
     assert.equal(result.stdout, "hi\n", result.stderr);
     assert.equal(result.status, 3, result.stderr);
     const recordings = await pollRecordings(auth);
@@ -184,7 +153,7 @@ describe("SSH node", { skip }, () => {
   });
 
   it("runs a command in a pty (ssh -tt) with the exit code back", async () => {
-    const result = await runSsh([
+    const result = await runOpenSsh([
       "-tt",
       ...sshArgs(keyFile, certFile, "root", "/bin/echo pty; exit 4"),
     ]);
@@ -208,10 +177,10 @@ describe("SSH node", { skip }, () => {
     writeFileSync(foreignKey, user.opensshPrivateKey, { mode: 0o600 });
     const foreignCert = join(dir, "foreign-cert.pub");
     writeFileSync(foreignCert, `${cert.line}\n`);
-    const foreign = await runSsh(sshArgs(foreignKey, foreignCert, "root", "/bin/true"));
+    const foreign = await runOpenSsh(sshArgs(foreignKey, foreignCert, "root", "/bin/true"));
     assert.equal(foreign.status, 255, foreign.stderr);
 
-    const wrongLogin = await runSsh(sshArgs(keyFile, certFile, "nobody", "/bin/true"));
+    const wrongLogin = await runOpenSsh(sshArgs(keyFile, certFile, "nobody", "/bin/true"));
     assert.equal(wrongLogin.status, 255, wrongLogin.stderr);
     assert.match(wrongLogin.stderr, /Permission denied/);
   });
@@ -246,7 +215,7 @@ describe("SSH node", { skip }, () => {
     });
     node = await startNodeService({ config: noToken, logger });
     assert.equal(node.identity.hostId, before);
-    const result = await runSsh(sshArgs(keyFile, certFile, "root", "/bin/echo again"));
+    const result = await runOpenSsh(sshArgs(keyFile, certFile, "root", "/bin/echo again"));
     assert.equal(result.stdout, "again\n", result.stderr);
     assert.equal(result.status, 0);
   });

@@ -27,6 +27,7 @@ import {
   type UserCertificateDecision,
 } from "../../src/node/ssh/index.js";
 import { freePort } from "../helpers/net.js";
+import { runOpenSsh } from "../helpers/openssh.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const { Client, Server } = ssh2;
@@ -107,40 +108,6 @@ async function stop(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.exitCode === null && process.kill(pid, "SIGKILL"), 3000);
   await gone;
   clearTimeout(timer);
-}
-
-interface RunResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the OpenSSH client without blocking: the ssh2 server it talks to is in this process. */
-function runSsh(args: string[]): Promise<RunResult> {
-  const env = { ...process.env };
-  delete env.SSH_AUTH_SOCK; // only the keys named on the command line
-  const child = spawn(
-    "ssh",
-    ["-F", "/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", ...args],
-    { env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  children.add(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(
-    () => child.pid !== undefined && process.kill(child.pid, "SIGKILL"),
-    20_000,
-  );
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ status, stdout, stderr });
-    });
-  });
 }
 
 /** `ssh` options that trust hosts only through the CA line in `knownHosts`. */
@@ -275,7 +242,7 @@ describe("ssh2 server presenting a host certificate to OpenSSH", { skip: skipSsh
       "known_hosts",
       `${formatKnownHostsCaLine({ clusterName: CLUSTER, caPublicKey: hostCa.publicKey })}\n`,
     );
-    const r = await runSsh([
+    const r = await runOpenSsh([
       "-v",
       ...strictHostArgs(knownHosts, server.port),
       "-i",
@@ -294,7 +261,7 @@ describe("ssh2 server presenting a host certificate to OpenSSH", { skip: skipSsh
       "known_hosts_foreign",
       `${formatKnownHostsCaLine({ clusterName: CLUSTER, caPublicKey: foreignCa.publicKey })}\n`,
     );
-    const r = await runSsh([
+    const r = await runOpenSsh([
       ...strictHostArgs(knownHosts, server.port),
       "-i",
       userKeyFile,
@@ -312,7 +279,7 @@ describe("ssh2 server presenting a host certificate to OpenSSH", { skip: skipSsh
       "known_hosts_other",
       `${formatKnownHostsCaLine({ clusterName: CLUSTER, caPublicKey: hostCa.publicKey })}\n`,
     );
-    const r = await runSsh([
+    const r = await runOpenSsh([
       ...strictHostArgs(knownHosts, server.port, `node2.${CLUSTER}`),
       "-i",
       userKeyFile,
@@ -345,7 +312,7 @@ describe("ssh2 server checking OpenSSH user certificates", { skip: skipSsh }, ()
     const key = writeSecret(name, userKey.opensshPrivateKey);
     writeText(`${name}-cert.pub`, `${cert.line}\n`);
     server.decisions.length = 0;
-    const r = await runSsh([
+    const r = await runOpenSsh([
       ...strictHostArgs(knownHosts, server.port),
       "-o",
       "IdentitiesOnly=yes",
@@ -368,7 +335,7 @@ describe("ssh2 server checking OpenSSH user certificates", { skip: skipSsh }, ()
     const key = writeSecret("certfile_key", userKey.opensshPrivateKey);
     const certFile = writeText("certfile.pub", `${userCert.line}\n`);
     server.decisions.length = 0;
-    const r = await runSsh([
+    const r = await runOpenSsh([
       ...strictHostArgs(knownHosts, server.port),
       "-o",
       "IdentitiesOnly=yes",
