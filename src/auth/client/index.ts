@@ -10,3 +10,4 @@ export {
   AuthUnreachableError,
   IdentityLoadError,
 } from "./errors.js";
+export { discoverCaPin } from "./discover-pin.js";
