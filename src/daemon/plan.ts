@@ -40,9 +40,12 @@ function diagService(
 }
 
 /** The Auth Service: cluster state, CAs and the mutual-TLS auth API on auth_service.listen_addr. */
-function authService(config: Config, logger: Logger): Service {
+function authService(
+  config: Config,
+  logger: Logger,
+): { service: Service; get: () => AuthServer | undefined } {
   let server: AuthServer | undefined;
-  return {
+  const service: Service = {
     name: "auth",
     async start() {
       server = await startAuthServer(authServerOptions(config, logger));
@@ -63,15 +66,37 @@ function authService(config: Config, logger: Logger): Service {
       server = undefined;
     },
   };
+  return { service, get: () => server };
 }
 
-/** The SSH Service: joins the cluster (or reuses its identity) and serves recorded sessions. */
-function sshService(config: Config, logger: Logger): Service {
+/**
+ * The SSH Service: joins the cluster (or reuses its identity) and serves recorded sessions.
+ * With `localAuth` (all-in-one), it takes its identity from the auth server in this process,
+ * which must have started first, and dials it on loopback.
+ */
+function sshService(
+  config: Config,
+  logger: Logger,
+  localAuth?: () => AuthServer | undefined,
+): Service {
   let node: NodeService | undefined;
   return {
     name: "ssh",
     async start() {
-      node = await startNodeService({ config, logger });
+      if (localAuth === undefined) {
+        node = await startNodeService({ config, logger });
+        return;
+      }
+      const auth = localAuth();
+      if (auth === undefined) throw new Error("the auth service must start before the node");
+      node = await startNodeService({
+        config,
+        logger,
+        localAuth: {
+          addr: auth.localAddr,
+          issueIdentity: (request) => auth.issueLocalNodeIdentity(request),
+        },
+      });
     },
     async stop() {
       await node?.close();
@@ -91,7 +116,12 @@ export function planServices(config: Config, logger: Logger): ServicePlan {
     services.push(built.service);
     diag = built.get;
   }
-  if (config.auth_service.enabled) services.push(authService(config, logger));
+  let auth: (() => AuthServer | undefined) | undefined;
+  if (config.auth_service.enabled) {
+    const built = authService(config, logger);
+    services.push(built.service);
+    auth = built.get;
+  }
   if (config.proxy_service.enabled) {
     missing.push({
       name: "proxy_service",
@@ -102,21 +132,15 @@ export function planServices(config: Config, logger: Logger): ServicePlan {
     const { auth_server, auth_servers } = config.teleport;
     if (auth_server !== undefined || auth_servers.length > 0) {
       services.push(sshService(config, logger));
+    } else if (auth !== undefined) {
+      // All-in-one: listed after auth, so auth starts first and stops last.
+      services.push(sshService(config, logger, auth));
     } else {
-      // A node in the auth server's own process would take its identity from it directly;
-      // that path is not written yet, only joining a remote auth server with a token.
       missing.push({
         name: "ssh_service",
         reason:
-          "the SSH Service is not built yet for a node without teleport.auth_server (in the auth server's process): set auth_server, auth_token and ca_pin to join",
+          "the SSH Service needs an auth server: set teleport.auth_server, auth_token and ca_pin to join one, or enable auth_service in this process",
       });
-      if (config.ssh_service.enhanced_recording.enabled) {
-        missing.push({
-          name: "ssh_service.enhanced_recording",
-          reason:
-            "enhanced recording passed its start-up checks, and records sessions once the SSH Service runs",
-        });
-      }
     }
   }
   return { services, missing, diag };

@@ -5,9 +5,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { join } from "node:path";
 import {
   AuthClient,
+  discoverCaPin,
   generateSshKeyPair,
   type ClientIdentity,
+  type HostIdentityResponse,
   type JoinResponse,
+  type LocalNodeIdentityRequest,
 } from "../auth/index.js";
 import { NodeIdentityError, NodeJoinError } from "./errors.js";
 
@@ -23,6 +26,14 @@ export interface NodeIdentity {
   tls: ClientIdentity;
 }
 
+/**
+ * Issues the node's identity without joining over the network: the auth server in the same
+ * process (all-in-one) does it directly, so no token or CA pin is needed.
+ */
+export type NodeIdentityProvider = (
+  request: LocalNodeIdentityRequest,
+) => Promise<HostIdentityResponse>;
+
 export interface JoinParams {
   dataDir: string;
   authAddr: string;
@@ -31,6 +42,10 @@ export interface JoinParams {
   hostname: string;
   addr: string;
   labels: Readonly<Record<string, string>>;
+  /** When set, the identity comes from it instead of joining with the token. */
+  provider?: NodeIdentityProvider | undefined;
+  /** Told the CA pin taken from the server when teleport.ca_pin is not set. */
+  onTrustOnFirstUse?: (pin: string) => void;
 }
 
 const FILE = "identity.json";
@@ -97,21 +112,23 @@ export async function obtainNodeIdentity(
 ): Promise<{ identity: NodeIdentity; joined: boolean }> {
   const existing = loadNodeIdentity(params.dataDir);
   if (existing) return { identity: existing, joined: false };
+  if (params.provider !== undefined) return issueLocally(params, params.provider);
   if (params.token === undefined || params.token === "") {
     throw new NodeJoinError(
       `this node has not joined the cluster (no identity in ${identityDir(params.dataDir)}) ` +
         "and teleport.auth_token is not set: create one with `tctl tokens add --type=node`",
     );
   }
-  if (params.caPin.length === 0) {
-    throw new NodeJoinError(
-      "teleport.ca_pin is not set: a node joins only an auth server it can check; " +
-        "copy the pin `tctl status` prints into teleport.ca_pin",
-    );
+  let pins = params.caPin;
+  if (pins.length === 0) {
+    // The guide's node config has no ca_pin; like Teleport, trust the auth server reached first.
+    const pin = await discoverCaPin(params.authAddr);
+    params.onTrustOnFirstUse?.(pin);
+    pins = [pin];
   }
   const ssh = generateSshKeyPair(params.hostname);
   const tls = generateKeyPairSync("ed25519");
-  const client = new AuthClient({ addr: params.authAddr, caPin: params.caPin });
+  const client = new AuthClient({ addr: params.authAddr, caPin: pins });
   let joined: JoinResponse;
   try {
     joined = await client.join({
@@ -131,6 +148,36 @@ export async function obtainNodeIdentity(
   }
   const identity = fromJoin(
     joined,
+    ssh.opensshPrivateKey,
+    tls.privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+  );
+  store(params.dataDir, identity);
+  return { identity, joined: true };
+}
+
+async function issueLocally(
+  params: JoinParams,
+  provider: NodeIdentityProvider,
+): Promise<{ identity: NodeIdentity; joined: boolean }> {
+  const ssh = generateSshKeyPair(params.hostname);
+  const tls = generateKeyPairSync("ed25519");
+  let issued: HostIdentityResponse;
+  try {
+    issued = await provider({
+      hostname: params.hostname,
+      sshPublicKey: ssh.authorizedKey,
+      tlsPublicKey: tls.publicKey.export({ format: "pem", type: "spki" }).toString(),
+      addr: params.addr,
+      labels: { ...params.labels },
+    });
+  } catch (error) {
+    throw new NodeJoinError(
+      `the auth server in this process could not issue the node identity: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const identity = fromJoin(
+    issued,
     ssh.opensshPrivateKey,
     tls.privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
   );

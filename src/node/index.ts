@@ -5,5 +5,10 @@ export {
   type NodeService,
   type NodeServiceOptions,
 } from "./service.js";
-export { loadNodeIdentity, identityDir, type NodeIdentity } from "./identity.js";
+export {
+  loadNodeIdentity,
+  identityDir,
+  type NodeIdentity,
+  type NodeIdentityProvider,
+} from "./identity.js";
 export { NodeError, NodeIdentityError, NodeJoinError, UnknownLoginError } from "./errors.js";

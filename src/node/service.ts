@@ -8,7 +8,7 @@ import type { Config } from "../config/index.js";
 import type { Logger } from "../log/index.js";
 import { VERSION } from "../version.js";
 import { NodeJoinError, errorMessage } from "./errors.js";
-import { obtainNodeIdentity, type NodeIdentity } from "./identity.js";
+import { obtainNodeIdentity, type NodeIdentity, type NodeIdentityProvider } from "./identity.js";
 import { startSshServer, type NodeSshServer } from "./server.js";
 
 export const HEARTBEAT_INTERVAL_MS = 60_000;
@@ -18,6 +18,12 @@ export interface NodeServiceOptions {
   logger: Logger;
   /** Default: 60 s. */
   heartbeatIntervalMs?: number;
+  /**
+   * The auth server in this same process (all-in-one): the node takes its first identity from
+   * `issueIdentity` instead of joining with a token, then talks to the auth API at `addr` as a
+   * joined node does. Without it, the node joins teleport.auth_server.
+   */
+  localAuth?: { addr: string; issueIdentity: NodeIdentityProvider };
 }
 
 export interface NodeService {
@@ -44,7 +50,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const log = logger.child({ component: "node" });
   const { teleport, ssh_service: ssh } = config;
   const addr = ssh.listen_addr.addr;
-  const auth = authAddr(config);
+  const auth = options.localAuth?.addr ?? authAddr(config);
   const { identity, joined } = await obtainNodeIdentity({
     dataDir: teleport.data_dir,
     authAddr: auth,
@@ -53,10 +59,21 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     hostname: teleport.nodename,
     addr,
     labels: ssh.labels,
+    provider: options.localAuth?.issueIdentity,
+    onTrustOnFirstUse: (pin) =>
+      log.warn(
+        { auth_server: auth, ca_pin: pin },
+        "Joining without teleport.ca_pin: trusting the CA of the auth server reached first. " +
+          "Set teleport.ca_pin to the pin tctl status prints to make sure this is your cluster.",
+      ),
   });
   log.info(
     { host_id: identity.hostId, cluster: identity.clusterName },
-    joined ? "Joined the cluster." : "Using the stored node identity.",
+    !joined
+      ? "Using the stored node identity."
+      : options.localAuth
+        ? "Took a node identity from the auth server in this process."
+        : "Joined the cluster.",
   );
   const client = new AuthClient({ addr: auth, identity: identity.tls });
 

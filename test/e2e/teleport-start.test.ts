@@ -1,12 +1,23 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
+import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { runCliProcess } from "../helpers/cli.js";
 import { startTeleport } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
 import { tempDir } from "../helpers/tmp.js";
 import { waitUntil } from "../helpers/wait.js";
+
+// The node runs in the auth server's process (all-in-one) with enhanced recording, under a
+// cgroup root of this test's own, removed at the end.
+const cgroupMount = findCgroup2Mount() ?? "/sys/fs/cgroup";
+const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
+after(() => {
+  const root = join(cgroupMount, rootPath);
+  if (existsSync(root)) rmdirSync(root);
+});
 
 interface Setup {
   dir: string;
@@ -14,12 +25,14 @@ interface Setup {
   pidFile: string;
   diagPort: number;
   authPort: number;
+  sshPort: number;
 }
 
 async function setup(logLines: string[]): Promise<Setup> {
   const dir = tempDir();
   const diagPort = await freePort();
   const authPort = await freePort();
+  const sshPort = await freePort();
   const configPath = join(dir, "teleport.yaml");
   writeFileSync(
     configPath,
@@ -36,12 +49,22 @@ async function setup(logLines: string[]): Promise<Setup> {
       `  listen_addr: 127.0.0.1:${authPort}`,
       "ssh_service:",
       "  enabled: true",
+      `  listen_addr: 127.0.0.1:${sshPort}`,
       "  enhanced_recording:",
       "    enabled: true",
+      `    cgroup_path: ${cgroupMount}`,
+      `    root_path: ${rootPath}`,
       "",
     ].join("\n"),
   );
-  return { dir, configPath, pidFile: join(dir, "run", "teleport.pid"), diagPort, authPort };
+  return {
+    dir,
+    configPath,
+    pidFile: join(dir, "run", "teleport.pid"),
+    diagPort,
+    authPort,
+    sshPort,
+  };
 }
 
 async function status(port: number, path: string): Promise<number> {
@@ -65,12 +88,17 @@ describe("teleport start", () => {
         daemon.stderr(),
         new RegExp(`INFO \\[AUTH\\] Auth service is listening on 127\\.0\\.0\\.1:${s.authPort}\\.`),
       );
+      // All-in-one: the SSH Service runs too, with its identity from the auth server.
+      assert.match(
+        daemon.stderr(),
+        new RegExp(`SSH service is listening\\. addr="?127\\.0\\.0\\.1:${s.sshPort}`),
+      );
+      assert.doesNotMatch(daemon.stderr(), /Not started: .*(SSH|enhanced recording)/);
       // The parts the config enables that are not built yet are named, one line each.
       assert.match(
         daemon.stderr(),
-        /WARN \[PROCESS\] Not started: the SSH Service is not built yet/,
+        /WARN \[PROCESS\] Not started: the Proxy Service is not built yet/,
       );
-      assert.match(daemon.stderr(), /Not started: enhanced recording passed its start-up checks/);
 
       daemon.child.kill(signal);
       assert.equal(await daemon.exited, 0);

@@ -9,16 +9,18 @@ export interface SshResult {
 /**
  * Runs the real OpenSSH client without blocking this process (the server it talks to may be in
  * it), with no user config and no agent: only the keys and options on the command line count.
- * Killed by pid after 20 s so a hung login fails the test instead of hanging it.
+ * `input`, when given, is its stdin. Killed by pid after 20 s so a hung login fails the test instead of hanging it.
  */
-export function runOpenSsh(args: string[]): Promise<SshResult> {
+export function runOpenSsh(args: string[], input?: string): Promise<SshResult> {
   const env = { ...process.env };
   delete env["SSH_AUTH_SOCK"];
   const child = spawn(
     "ssh",
     ["-F", "/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", ...args],
-    { env, stdio: ["ignore", "pipe", "pipe"] },
+    { env, stdio: ["pipe", "pipe", "pipe"] },
   );
+  // No input: stdin at end of file at once, as /dev/null would be.
+  child.stdin.end(input ?? "");
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -3,7 +3,7 @@
 // certificate. Checks the output, exit code, refusals and the recording uploaded to auth.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { existsSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { formatOpensshPrivateKey, generateSshKeyPair } from "../../src/auth/index.js";
@@ -218,6 +218,54 @@ describe("SSH node", { skip }, () => {
     const result = await runOpenSsh(sshArgs(keyFile, certFile, "root", "/bin/echo again"));
     assert.equal(result.stdout, "again\n", result.stderr);
     assert.equal(result.status, 0);
+  });
+});
+
+describe("SSH node joining as the guide's config does (no ca_pin)", { skip }, () => {
+  it("takes the CA pin of the auth server it reaches, says so, and joins", async () => {
+    const auth = await startAuthFixture();
+    after(() => auth.close());
+    const token = await auth.admin.addToken({ roles: ["node"], ttl: "5m" });
+    const dir = tempDir("node-tofu-");
+    const config = parseConfig(
+      [
+        "version: v3",
+        "teleport:",
+        "  nodename: graviton-node",
+        `  data_dir: ${join(dir, "data")}`,
+        `  auth_token: ${token.token}`,
+        `  auth_server: ${auth.server.addr}`,
+        "auth_service:",
+        "  enabled: false",
+        "proxy_service:",
+        "  enabled: false",
+        "ssh_service:",
+        "  enabled: true",
+        `  listen_addr: 127.0.0.1:${await freePort()}`,
+        "  enhanced_recording:",
+        "    enabled: false",
+        `    cgroup_path: ${findCgroup2Mount() ?? "/sys/fs/cgroup"}`,
+        `    root_path: ${rootPath}`,
+        "",
+      ].join("\n"),
+      "teleport.yaml",
+    );
+    const logFile = join(dir, "node.log");
+    const node = await startNodeService({
+      config,
+      logger: createLogger({ output: logFile, severity: "INFO", format: "json" }),
+    });
+    after(async () => {
+      await node.close();
+      const root = join(findCgroup2Mount() ?? "/sys/fs/cgroup", rootPath);
+      if (existsSync(root)) rmdirSync(root);
+    });
+    assert.equal(node.identity.clusterName, auth.clusterName);
+    const warning = readFileSync(logFile, "utf8")
+      .split("\n")
+      .find((line) => line.includes("Joining without teleport.ca_pin"));
+    assert.ok(warning, "the node warns that it trusted the auth server on first use");
+    assert.equal((JSON.parse(warning) as { ca_pin: string }).ca_pin, auth.server.state.caPin);
   });
 });
 

@@ -5,7 +5,9 @@ export {
   startAuthServer,
   type AuthServer,
   type AuthServerOptions,
+  type LocalNodeIdentityRequest,
 } from "./server.js";
+export type { HostIdentityResponse } from "./routes/join.js";
 export { ADMIN_IDENTITY_FILE, ADMIN_IDENTITY_TTL_MS, adminIdentityPath } from "./admin-identity.js";
 export { BACKEND_FILE, type AuthState } from "./state.js";
 export { HOST_UUID_FILE } from "./host-uuid.js";

@@ -19,6 +19,7 @@ import { Router, sendJson } from "./http/router.js";
 import { NodeInventory } from "./inventory.js";
 import { describeIdentity, peerIdentity, type Identity } from "./peer.js";
 import { allRoutes } from "./routes/index.js";
+import { issueHostIdentity, type HostIdentityResponse } from "./routes/join.js";
 import { openAuthState, type AuthState } from "./state.js";
 
 /** How often the admin identity is checked for renewal while the server runs. */
@@ -40,12 +41,38 @@ export interface AuthServerOptions {
   lockout?: LockoutPolicy;
 }
 
+export interface LocalNodeIdentityRequest {
+  hostname: string;
+  /** authorized_keys line of the node's SSH host key. */
+  sshPublicKey: string;
+  /** SPKI PEM of the node's TLS key. */
+  tlsPublicKey: string;
+  /** ssh_service.listen_addr ("host:port"). */
+  addr: string;
+  labels: Readonly<Record<string, string>>;
+}
+
 export interface AuthServer {
   /** "host:port" actually listened on. */
   readonly addr: string;
+  /** "host:port" a client in this process dials: a wildcard listen host becomes loopback. */
+  readonly localAddr: string;
   readonly port: number;
   readonly state: AuthState;
+  /**
+   * A node identity for an SSH Service in this same process (all-in-one): what joining with a
+   * token gives, without a token, since the caller already runs inside the auth server.
+   */
+  issueLocalNodeIdentity(request: LocalNodeIdentityRequest): Promise<HostIdentityResponse>;
   close(): Promise<void>;
+}
+
+/** "host:port" to dial a server listening on `address` from the same host. */
+function loopbackAddr(address: AddressInfo): string {
+  if (address.address === "0.0.0.0") return `127.0.0.1:${address.port}`;
+  if (address.address === "::") return `[::1]:${address.port}`;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `${host}:${address.port}`;
 }
 
 /** The folder of a file:// audit log URI; other schemes are not built yet. */
@@ -182,10 +209,8 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
     logger: options.logger,
   });
-  const handle = handler(
-    state,
-    new Router(allRoutes({ state, inventory: new NodeInventory(state.backend, now) })),
-  );
+  const deps = { state, inventory: new NodeInventory(state.backend, now) };
+  const handle = handler(state, new Router(allRoutes(deps)));
   const server = createServer(
     {
       key: state.serverTls.keyPem,
@@ -216,8 +241,19 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     addr: `${host}:${address.port}`,
+    localAddr: loopbackAddr(address),
     port: address.port,
     state,
+    issueLocalNodeIdentity(request) {
+      return issueHostIdentity(deps, {
+        role: "node",
+        hostname: request.hostname,
+        sshPublicKey: request.sshPublicKey,
+        tlsPublicKey: request.tlsPublicKey,
+        addr: request.addr,
+        labels: { ...request.labels },
+      });
+    },
     close() {
       closing ??= (async () => {
         clearInterval(renewTimer);

@@ -14,7 +14,54 @@ import { parseJsonBody } from "../http/body.js";
 import type { Route } from "../http/router.js";
 import type { RouteDeps } from "./context.js";
 
-export function joinRoutes({ state, inventory }: RouteDeps): Route[] {
+export type HostIdentityResponse = z.input<typeof joinResponse>;
+
+export interface HostIdentityRequest {
+  role: "node" | "proxy";
+  hostname: string;
+  sshPublicKey: string;
+  tlsPublicKey: string;
+  addr?: string | undefined;
+  /** Listed for a node; a join token's labels come first, the node's own win. */
+  labels: Record<string, string>;
+}
+
+/** A new host id, its certificates, and (for a node) its entry in the inventory. */
+export async function issueHostIdentity(
+  { state, inventory }: RouteDeps,
+  request: HostIdentityRequest,
+): Promise<HostIdentityResponse> {
+  const hostId = randomUUID();
+  const certs = await issueHostCerts(state.cas, {
+    hostId,
+    hostname: request.hostname,
+    role: request.role === "node" ? "Node" : "Proxy",
+    ...(request.addr === undefined ? {} : { addr: request.addr }),
+    sshPublicKey: request.sshPublicKey,
+    tlsPublicKey: request.tlsPublicKey,
+    now: state.now(),
+  });
+  if (request.role === "node") {
+    // Listed at once; heartbeats take over.
+    await inventory.announce(hostId, {
+      hostname: request.hostname,
+      addr: request.addr ?? "",
+      labels: request.labels,
+      version: "",
+    });
+  }
+  return {
+    hostId,
+    clusterName: state.clusterName,
+    ...certs,
+    tlsCaCertificates: [state.cas.tlsCa.certPem],
+    sshUserCaLines: sshUserCaLines(state.cas),
+    sshHostCaLines: sshHostCaLines(state.cas),
+  };
+}
+
+export function joinRoutes(deps: RouteDeps): Route[] {
+  const { state } = deps;
   return [
     {
       spec: ROUTES.join,
@@ -25,34 +72,14 @@ export function joinRoutes({ state, inventory }: RouteDeps): Route[] {
         checkHostName("hostname", body.hostname);
         checkHostName("addr", specificHost(body.addr));
         const token = await state.tokens.validate(body.token, body.role);
-        const hostId = randomUUID();
-        const certs = await issueHostCerts(state.cas, {
-          hostId,
+        return issueHostIdentity(deps, {
+          role: body.role,
           hostname: body.hostname,
-          role: body.role === "node" ? "Node" : "Proxy",
-          ...(body.addr === undefined ? {} : { addr: body.addr }),
           sshPublicKey: body.sshPublicKey,
           tlsPublicKey: body.tlsPublicKey,
-          now: state.now(),
+          addr: body.addr,
+          labels: { ...token.labels, ...body.labels },
         });
-        if (body.role === "node") {
-          // Listed at once, with the token's labels under the node's own; heartbeats take over.
-          await inventory.announce(hostId, {
-            hostname: body.hostname,
-            addr: body.addr ?? "",
-            labels: { ...token.labels, ...body.labels },
-            version: "",
-          });
-        }
-        const response: z.input<typeof joinResponse> = {
-          hostId,
-          clusterName: state.clusterName,
-          ...certs,
-          tlsCaCertificates: [state.cas.tlsCa.certPem],
-          sshUserCaLines: sshUserCaLines(state.cas),
-          sshHostCaLines: sshHostCaLines(state.cas),
-        };
-        return response;
       },
     },
   ];
