@@ -3,20 +3,6 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { repoRoot } from "../paths.js";
 
-/** A BPF object opened and loaded by libbpf (programs verified, maps created). */
-export interface NativeBpfObject {
-  /** The path it was opened from, as given. */
-  readonly path: string;
-  /** True after close(): programs detached, maps and programs released. */
-  readonly closed: boolean;
-  /** Attaches every program where its SEC() says; all or nothing. Throws if already attached. */
-  attach(): void;
-  /** Value at `index` of a BPF_MAP_TYPE_ARRAY map whose values are u64. */
-  readArrayU64(mapName: string, index: number): bigint;
-  /** Detaches and frees everything; calling it again does nothing. The GC does it too. */
-  close(): void;
-}
-
 export interface EngineOptions {
   /**
    * Ring buffer map name → size in bytes: a power of two multiple of the page size. Rings not
@@ -96,8 +82,6 @@ export interface StructLayout {
 export interface NativeAddon {
   /** "major.minor" of the libbpf the addon runs with. */
   libbpfVersion(): string;
-  /** Opens and loads the object at `path`; throws a LibbpfError on failure. */
-  BpfObject: new (path: string) => NativeBpfObject;
   /**
    * Opens the object, sizes its rings (options.ringBytes) and its per-CPU scratch map, leaves
    * out programs whose tracepoint this kernel lacks, and loads it. Throws a LibbpfError.
@@ -142,7 +126,6 @@ function isNativeAddon(value: unknown): value is NativeAddon {
   const exports = value as Record<string, unknown>;
   return (
     typeof exports.libbpfVersion === "function" &&
-    typeof exports.BpfObject === "function" &&
     typeof exports.Engine === "function" &&
     typeof exports.recordLayout === "function" &&
     typeof exports.recordConstants === "function"

@@ -1,10 +1,9 @@
 import { join } from "node:path";
 import { repoRoot } from "../paths.js";
-import { loadAddon, type NativeBpfObject } from "./addon.js";
+import { loadAddon } from "./addon.js";
 
 export type { LibbpfError } from "./addon.js";
 export { isLibbpfError } from "./addon.js";
-export type BpfObject = NativeBpfObject;
 
 /** "major.minor" of the libbpf that loads our programs. */
 export function libbpfVersion(): string {
@@ -15,12 +14,6 @@ export function libbpfVersion(): string {
 export function bpfObjectPath(name: string): string {
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`invalid BPF object name: ${name}`);
   return join(repoRoot(), "build", "bpf", `${name}.bpf.o`);
-}
-
-/** Opens and loads a BPF object; attach() it to start its programs, close() it to stop them. */
-export function openBpfObject(path: string): BpfObject {
-  const { BpfObject } = loadAddon();
-  return new BpfObject(path);
 }
 
 export {
