@@ -1,7 +1,7 @@
 // The auth server's id: a UUID in <data_dir>/host_uuid (Teleport's file), made on first start
 // and reused after, so audit log folders and recordings keep their owner across restarts.
 import { randomUUID } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { link, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AuthStartError } from "./errors.js";
 
@@ -26,15 +26,21 @@ export async function loadOrCreateHostUuid(dataDir: string): Promise<string> {
   const path = join(dataDir, HOST_UUID_FILE);
   let id = await read(path);
   if (id === undefined) {
+    // Written whole to a file of our own, then linked into place: link() fails if the name
+    // exists, so of two processes starting at once one wins, and the other never reads a file
+    // that is still empty.
+    const temp = `${path}.${process.pid}.${randomUUID()}`;
     try {
-      // "wx": of two processes starting at once, one writes and the other reads its id.
-      await writeFile(path, `${randomUUID()}\n`, { flag: "wx", mode: 0o600 });
+      await writeFile(temp, `${randomUUID()}\n`, { flag: "wx", mode: 0o600 });
+      await link(temp, path);
     } catch (error) {
       if (codeOf(error) !== "EEXIST") {
         throw new AuthStartError(`cannot write ${path}: ${(error as Error).message}`, {
           cause: error,
         });
       }
+    } finally {
+      await rm(temp, { force: true });
     }
     id = await read(path);
   }
