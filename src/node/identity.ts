@@ -112,7 +112,13 @@ export async function obtainNodeIdentity(
 ): Promise<{ identity: NodeIdentity; joined: boolean }> {
   const existing = loadNodeIdentity(params.dataDir);
   if (existing) return { identity: existing, joined: false };
-  if (params.provider !== undefined) return issueLocally(params, params.provider);
+  if (params.provider !== undefined) {
+    return issueAndStore(
+      params,
+      params.provider,
+      "the auth server in this process could not issue the node identity",
+    );
+  }
   if (params.token === undefined || params.token === "") {
     throw new NodeJoinError(
       `this node has not joined the cluster (no identity in ${identityDir(params.dataDir)}) ` +
@@ -126,44 +132,29 @@ export async function obtainNodeIdentity(
     params.onTrustOnFirstUse?.(pin);
     pins = [pin];
   }
-  const ssh = generateSshKeyPair(params.hostname);
-  const tls = generateKeyPairSync("ed25519");
   const client = new AuthClient({ addr: params.authAddr, caPin: pins });
-  let joined: JoinResponse;
-  try {
-    joined = await client.join({
-      token: params.token,
-      role: "node",
-      hostname: params.hostname,
-      sshPublicKey: ssh.authorizedKey,
-      tlsPublicKey: tls.publicKey.export({ format: "pem", type: "spki" }).toString(),
-      addr: params.addr,
-      labels: { ...params.labels },
-    });
-  } catch (error) {
-    throw new NodeJoinError(
-      `joining the cluster at ${params.authAddr} failed: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  const identity = fromJoin(
-    joined,
-    ssh.opensshPrivateKey,
-    tls.privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+  const token = params.token;
+  return issueAndStore(
+    params,
+    (request) => client.join({ token, role: "node", ...request }),
+    `joining the cluster at ${params.authAddr} failed`,
   );
-  store(params.dataDir, identity);
-  return { identity, joined: true };
 }
 
-async function issueLocally(
+/**
+ * Makes the node's keys, has `issue` certify them (a join over the network, or the auth server in
+ * this process), and stores the identity for the next start.
+ */
+async function issueAndStore(
   params: JoinParams,
-  provider: NodeIdentityProvider,
+  issue: (request: LocalNodeIdentityRequest) => Promise<JoinResponse>,
+  failure: string,
 ): Promise<{ identity: NodeIdentity; joined: boolean }> {
   const ssh = generateSshKeyPair(params.hostname);
   const tls = generateKeyPairSync("ed25519");
-  let issued: HostIdentityResponse;
+  let issued: JoinResponse;
   try {
-    issued = await provider({
+    issued = await issue({
       hostname: params.hostname,
       sshPublicKey: ssh.authorizedKey,
       tlsPublicKey: tls.publicKey.export({ format: "pem", type: "spki" }).toString(),
@@ -171,10 +162,7 @@ async function issueLocally(
       labels: { ...params.labels },
     });
   } catch (error) {
-    throw new NodeJoinError(
-      `the auth server in this process could not issue the node identity: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new NodeJoinError(`${failure}: ${(error as Error).message}`, { cause: error });
   }
   const identity = fromJoin(
     issued,
