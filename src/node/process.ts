@@ -2,8 +2,8 @@
 // cgroup: in a pty (node-pty) or with plain pipes. Output arrives as raw bytes.
 import { spawn as spawnChild } from "node:child_process";
 import { constants } from "node:os";
-import { spawn as spawnPty, type IPty } from "node-pty";
 import { launcherArgs, launcherPath } from "../launcher/index.js";
+import { spawnPty } from "./pty.js";
 import type { HostUser } from "./users.js";
 
 export interface PtySize {
@@ -54,32 +54,22 @@ function signalName(signal: number): string {
 }
 
 function startPty(options: SessionProcessOptions, size: PtySize): SessionProcess {
-  const pty: IPty = spawnPty(launcherPath(), argv(options), {
-    name: size.term,
+  const pty = spawnPty(launcherPath(), argv(options), {
+    term: size.term,
     cols: size.cols,
     rows: size.rows,
     cwd: "/",
     env: options.env,
-    // Sessions are recorded byte for byte: no decoding.
-    encoding: null,
   });
-  const listeners: ((bytes: Buffer, stream: "stdout" | "stderr") => void)[] = [];
-  // The typings say string; with encoding null node-pty hands over Buffers.
-  pty.onData((data: string | Buffer) => {
-    const bytes = typeof data === "string" ? Buffer.from(data) : data;
-    for (const listener of listeners) listener(bytes, "stdout");
-  });
-  const exited = new Promise<ProcessExit>((resolve) =>
-    pty.onExit(({ exitCode, signal }) =>
-      resolve(signal ? { signal: signalName(signal) } : { code: exitCode }),
-    ),
+  const exited = pty.exited.then(({ exitCode, signal }): ProcessExit =>
+    signal === undefined ? { code: exitCode } : { signal: signalName(signal) },
   );
   return {
-    onOutput: (listener) => listeners.push(listener),
+    onOutput: (listener) => pty.onData((bytes) => listener(bytes, "stdout")),
     write: (bytes) => pty.write(bytes),
     // A pty has no half-close: EOF is the terminal's ^D, which the client sends itself.
     endInput: () => undefined,
-    resize: (cols, rows) => pty.resize(Math.max(1, cols), Math.max(1, rows)),
+    resize: (cols, rows) => pty.resize(cols, rows),
     kill: () => pty.kill("SIGHUP"),
     exited,
   };
