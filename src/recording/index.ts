@@ -12,9 +12,12 @@ export {
 export type { ProblemKind, VerifyProblem } from "./chain.js";
 export { LocalUploader, type LocalUploaderOptions, type Uploader } from "./upload.js";
 export {
+  completeAll,
   completeUnfinished,
   recoverUnfinished,
+  type CompleteAllOptions,
   type CompleteOptions,
+  type CompletionOutcome,
   type RecoverOptions,
   type RecoveryOutcome,
 } from "./recover.js";

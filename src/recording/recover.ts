@@ -133,6 +133,16 @@ export async function completeUnfinished(
   };
 }
 
+export type CompletionOutcome =
+  | {
+      sid: string;
+      status: "completed";
+      /** True when this run completed it (it had no footer). */
+      recovered: boolean;
+      completed: CompletedRecording;
+    }
+  | { sid: string; status: "failed"; error: Error };
+
 export type RecoveryOutcome =
   | {
       sid: string;
@@ -144,18 +154,23 @@ export type RecoveryOutcome =
     }
   | { sid: string; status: "failed"; error: Error };
 
-export interface RecoverOptions extends CompleteOptions {
+export interface CompleteAllOptions extends CompleteOptions {
   /** The node's upload folder: uploadDir(dataDir). */
   uploadDir: string;
+}
+
+export interface RecoverOptions extends CompleteAllOptions {
   uploader: Uploader;
 }
 
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
 /**
  * Run at start-up, before any session starts recording: completes the recordings in `uploadDir`
- * that have no footer and uploads every recording found there. One bad recording does not stop
+ * that have no footer, and returns every recording found there. One bad recording does not stop
  * the others; each gets an outcome.
  */
-export async function recoverUnfinished(options: RecoverOptions): Promise<RecoveryOutcome[]> {
+export async function completeAll(options: CompleteAllOptions): Promise<CompletionOutcome[]> {
   let names: string[];
   try {
     names = await readdir(options.uploadDir);
@@ -167,21 +182,34 @@ export async function recoverUnfinished(options: RecoverOptions): Promise<Recove
   for (const name of names.filter((n) => n.startsWith(STAGING_PREFIX))) {
     await rm(join(options.uploadDir, name), { recursive: true, force: true });
   }
-  const outcomes: RecoveryOutcome[] = [];
+  const outcomes: CompletionOutcome[] = [];
   const sids = names.filter((n) => n.endsWith(".index")).map((n) => n.slice(0, -".index".length));
   for (const sid of sids.sort()) {
     try {
       const reader = await RecordingReader.open(options.uploadDir, { sid });
       const recovered = reader.footer === undefined;
       const completed = await completeUnfinished(options.uploadDir, sid, options);
-      const { url } = await options.uploader.upload(completed);
-      outcomes.push({ sid, status: "uploaded", recovered, url, completed });
+      outcomes.push({ sid, status: "completed", recovered, completed });
     } catch (err) {
-      outcomes.push({
-        sid,
-        status: "failed",
-        error: err instanceof Error ? err : new Error(String(err)),
-      });
+      outcomes.push({ sid, status: "failed", error: asError(err) });
+    }
+  }
+  return outcomes;
+}
+
+/** completeAll, then uploads each recording with `uploader`. */
+export async function recoverUnfinished(options: RecoverOptions): Promise<RecoveryOutcome[]> {
+  const outcomes: RecoveryOutcome[] = [];
+  for (const outcome of await completeAll(options)) {
+    if (outcome.status === "failed") {
+      outcomes.push(outcome);
+      continue;
+    }
+    try {
+      const { url } = await options.uploader.upload(outcome.completed);
+      outcomes.push({ ...outcome, status: "uploaded", url });
+    } catch (err) {
+      outcomes.push({ sid: outcome.sid, status: "failed", error: asError(err) });
     }
   }
   return outcomes;
