@@ -19,6 +19,12 @@ export interface EngineOptions {
 /** Per record kind (index = RECORD_* kind, RECORD_KIND_COUNT entries; index 0: lineage). */
 export type LostPerKind = bigint[];
 
+/** One ring buffer: bytes in all, and bytes waiting for the poller. */
+export interface RingUsage {
+  size: number;
+  used: number;
+}
+
 /**
  * The session object (native/bpf/session.bpf.c) loaded, its programs attached, and a poller
  * thread that hands the records of its ring buffers to `onRecords` in batches: records
@@ -60,6 +66,11 @@ export interface NativeEngine {
   sessionLost(sessionKey: bigint): { kernel: LostPerKind; user: LostPerKind };
   /** Forgets a session's loss counters (kernel and user space), once they were reported. */
   forgetSession(sessionKey: bigint): void;
+  /**
+   * Per ring buffer map: its data size, and the bytes written (or reserved) in it that the poller
+   * has not consumed yet. Read at this moment; throws after close().
+   */
+  ringUsage(): Record<string, RingUsage>;
   /**
    * The poller consumes everything now in the rings, hands it over, then calls `done` (after the
    * last batch holding it). Does not block. Throws when not started or closed.

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { repoRoot } from "../paths.js";
 import { loadAddon } from "./addon.js";
 
-export type { LibbpfError } from "./addon.js";
+export type { LibbpfError, RingUsage } from "./addon.js";
 export { isLibbpfError } from "./addon.js";
 
 /** "major.minor" of the libbpf that loads our programs. */

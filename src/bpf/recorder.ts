@@ -1,7 +1,7 @@
 // The enhanced recording engine as the rest of the system sees it: sessions in, typed kernel
 // records out, attributed in the kernel by process lineage (DESIGN §3), with every loss counted.
 import { SessionCgroups } from "../cgroup/index.js";
-import { loadAddon, type NativeEngine } from "./addon.js";
+import { loadAddon, type NativeEngine, type RingUsage } from "./addon.js";
 import { EnhancedRecordingUnavailable, ensureTracefs, unmountTracefs } from "./checks.js";
 import { BootClock } from "./clock.js";
 import {
@@ -304,6 +304,16 @@ export class EnhancedRecorder {
       late: this.late,
       lineageLost: Number(kernel[0] ?? 0n),
     };
+  }
+
+  /** Each kind's ring buffer: its size and the bytes waiting in it for the poller, right now. */
+  ringUsage(): PerKind<RingUsage> {
+    const rings = this.engine.ringUsage();
+    return perKind((kind) => {
+      const ring = rings[RING_OF[kind]];
+      if (ring === undefined) throw new Error(`the BPF object has no ring buffer ${RING_OF[kind]}`);
+      return ring;
+    });
   }
 
   /** Ends every open session, detaches the programs, removes this instance's cgroups. */

@@ -1,25 +1,54 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { DaemonMetrics } from "../metrics/index.js";
 
-/** Answers /healthz and /readyz on `teleport.diag_addr`, as Teleport's diagnostic endpoint does. */
+/**
+ * Answers /healthz, /readyz and Prometheus /metrics on `teleport.diag_addr`, as Teleport's
+ * diagnostic endpoint does.
+ */
 export interface DiagServer {
   address: AddressInfo;
   setReady(ready: boolean): void;
   close(): Promise<void>;
 }
 
-export async function startDiagServer(host: string, port: number): Promise<DiagServer> {
+function replyJson(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(`${JSON.stringify(body)}\n`);
+}
+
+async function replyMetrics(res: ServerResponse, metrics: DaemonMetrics): Promise<void> {
+  let text: string;
+  try {
+    text = await metrics.render();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    replyJson(res, 500, { error: `collecting the metrics failed: ${reason}` });
+    return;
+  }
+  res.writeHead(200, { "content-type": metrics.contentType });
+  res.end(text);
+}
+
+export async function startDiagServer(
+  host: string,
+  port: number,
+  metrics: DaemonMetrics,
+): Promise<DiagServer> {
   let ready = false;
   const server: Server = createServer((req, res) => {
-    const reply = (status: number, body: object): void => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(`${JSON.stringify(body)}\n`);
-    };
-    if (req.url === "/healthz") return reply(200, { status: "ok" });
-    if (req.url === "/readyz") {
-      return ready ? reply(200, { status: "ok" }) : reply(503, { status: "starting" });
+    // Scrapers may add a query string; only the path selects the endpoint.
+    const path = (req.url ?? "").split("?", 1)[0];
+    if (path === "/healthz") return replyJson(res, 200, { status: "ok" });
+    if (path === "/readyz") {
+      return ready
+        ? replyJson(res, 200, { status: "ok" })
+        : replyJson(res, 503, { status: "starting" });
     }
-    reply(404, { error: `no such endpoint ${req.url ?? ""}: try /healthz or /readyz` });
+    if (path === "/metrics") return void replyMetrics(res, metrics);
+    replyJson(res, 404, {
+      error: `no such endpoint ${req.url ?? ""}: try /healthz, /readyz or /metrics`,
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {

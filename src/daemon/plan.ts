@@ -1,6 +1,7 @@
 import { authServerOptions, startAuthServer, type AuthServer } from "../auth/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../log/index.js";
+import { createDaemonMetrics, type DaemonMetrics, type NodeMetrics } from "../metrics/index.js";
 import { startNodeService, type NodeService } from "../node/index.js";
 import { startDiagServer, type DiagServer } from "./diag.js";
 import type { MissingService, Service } from "./service.js";
@@ -14,6 +15,7 @@ export interface ServicePlan {
 
 function diagService(
   addr: { host: string; port: number },
+  metrics: DaemonMetrics,
   logger: Logger,
 ): {
   service: Service;
@@ -25,10 +27,10 @@ function diagService(
     service: {
       name: "diag",
       async start() {
-        server = await startDiagServer(addr.host, addr.port);
+        server = await startDiagServer(addr.host, addr.port, metrics);
         logger.info(
           { component: "diag", addr: `${server.address.address}:${server.address.port}` },
-          "Diagnostic service is listening (/healthz, /readyz).",
+          "Diagnostic service is listening (/healthz, /readyz, /metrics).",
         );
       },
       async stop() {
@@ -77,6 +79,7 @@ function authService(
 function sshService(
   config: Config,
   logger: Logger,
+  metrics: NodeMetrics | undefined,
   localAuth?: () => AuthServer | undefined,
 ): Service {
   let node: NodeService | undefined;
@@ -84,7 +87,7 @@ function sshService(
     name: "ssh",
     async start() {
       if (localAuth === undefined) {
-        node = await startNodeService({ config, logger });
+        node = await startNodeService({ config, logger, metrics });
         return;
       }
       const auth = localAuth();
@@ -92,6 +95,7 @@ function sshService(
       node = await startNodeService({
         config,
         logger,
+        metrics,
         localAuth: {
           addr: auth.localAddr,
           issueIdentity: (request) => auth.issueLocalNodeIdentity(request),
@@ -110,9 +114,12 @@ export function planServices(config: Config, logger: Logger): ServicePlan {
   const services: Service[] = [];
   const missing: MissingService[] = [];
   let diag: () => DiagServer | undefined = () => undefined;
+  // Only collected when something serves them.
+  let metrics: DaemonMetrics | undefined;
 
   if (config.teleport.diag_addr) {
-    const built = diagService(config.teleport.diag_addr, logger);
+    metrics = createDaemonMetrics();
+    const built = diagService(config.teleport.diag_addr, metrics, logger);
     services.push(built.service);
     diag = built.get;
   }
@@ -131,10 +138,10 @@ export function planServices(config: Config, logger: Logger): ServicePlan {
   if (config.ssh_service.enabled) {
     const { auth_server, auth_servers } = config.teleport;
     if (auth_server !== undefined || auth_servers.length > 0) {
-      services.push(sshService(config, logger));
+      services.push(sshService(config, logger, metrics?.node));
     } else if (auth !== undefined) {
       // All-in-one: listed after auth, so auth starts first and stops last.
-      services.push(sshService(config, logger, auth));
+      services.push(sshService(config, logger, metrics?.node, auth));
     } else {
       missing.push({
         name: "ssh_service",

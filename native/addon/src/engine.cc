@@ -26,6 +26,7 @@
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -424,6 +425,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
                            InstanceMethod<&Engine::UserLost>("userLost"),
                            InstanceMethod<&Engine::SessionLost>("sessionLost"),
                            InstanceMethod<&Engine::ForgetSession>("forgetSession"),
+                           InstanceMethod<&Engine::RingUsage>("ringUsage"),
                            InstanceMethod<&Engine::Drain>("drain"),
                            InstanceMethod<&Engine::Close>("close"),
                            InstanceAccessor<&Engine::GetPath>("path"),
@@ -765,6 +767,36 @@ class Engine : public Napi::ObjectWrap<Engine> {
     }
     if (poller_ != nullptr) poller_->ForgetSession(key);
     return env.Undefined();
+  }
+
+  // ringUsage(): { [ring map]: { size, used } }: each ring buffer's data size, and the bytes the
+  // kernel wrote (or reserved) there that the poller has not consumed yet. libbpf 1.1 has no
+  // ring__avail_data_size, so this reads the two positions the way libbpf does: the consumer page
+  // then the producer page of the map, mapped read-only for the moment (the kernel allows that).
+  Napi::Value RingUsage(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    RequireOpen(env);
+    size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    Napi::Object out = Napi::Object::New(env);
+    bpf_map* map = nullptr;
+    bpf_object__for_each_map(map, obj_) {
+      if (bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF) continue;
+      void* pages = mmap(nullptr, 2 * page, PROT_READ, MAP_SHARED, bpf_map__fd(map), 0);
+      if (pages == MAP_FAILED) {
+        throw LibbpfError(env, "failed to map the positions of ring buffer " + MapName(map) + " of " + path_, errno);
+      }
+      const auto* consumer = static_cast<const unsigned long*>(pages);
+      const auto* producer = reinterpret_cast<const unsigned long*>(static_cast<const uint8_t*>(pages) + page);
+      // Consumer first: it never passes the producer, so `used` cannot come out negative.
+      unsigned long consumed = __atomic_load_n(consumer, __ATOMIC_ACQUIRE);
+      unsigned long produced = __atomic_load_n(producer, __ATOMIC_ACQUIRE);
+      munmap(pages, 2 * page);
+      Napi::Object usage = Napi::Object::New(env);
+      usage.Set("size", Napi::Number::New(env, static_cast<double>(bpf_map__max_entries(map))));
+      usage.Set("used", Napi::Number::New(env, static_cast<double>(produced - consumed)));
+      out.Set(bpf_map__name(map), usage);
+    }
+    return out;
   }
 
   // drain(done): the poller consumes the rings now, hands over what it has, then calls done.
