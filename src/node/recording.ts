@@ -1,8 +1,6 @@
 // One session's record: the recording file set on disk (prints and session events) and the
 // same events (without prints) sent to auth; at the end, the files uploaded to auth.
 import { randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
-import type { AuthClient } from "../auth/index.js";
 import type { KernelRecord } from "../bpf/index.js";
 import {
   createEvent,
@@ -14,6 +12,7 @@ import {
 } from "../events/index.js";
 import type { Logger } from "../log/index.js";
 import { RecordingWriter, uploadDir, type CompletedRecording } from "../recording/index.js";
+import type { RecordingDelivery } from "./delivery.js";
 import type { EventSender } from "./event-sender.js";
 
 export interface SessionIdentity {
@@ -99,19 +98,11 @@ export class SessionRecording {
     if (event) this.#record(event);
   }
 
-  /** Completes the files, sends the events and uploads the recording to auth. */
-  async finish(client: AuthClient): Promise<CompletedRecording> {
+  /** Completes the files and hands the recording to delivery (events not yet sent go too). */
+  async finish(delivery: RecordingDelivery): Promise<CompletedRecording> {
     const done = await this.writer.complete();
-    await this.sender.flush();
-    const sid = this.who.sid;
-    for (const file of [
-      ...done.files,
-      { name: done.indexPath.split("/").pop() ?? "", path: done.indexPath },
-    ]) {
-      await client.uploadRecordingFile(sid, file.name, createReadStream(file.path));
-    }
-    await client.completeRecording(sid);
-    this.logger.info({ component: "node", sid }, "Session recording uploaded.");
+    await this.sender.close();
+    delivery.enqueue(done, this.sender.allDelivered);
     return done;
   }
 }

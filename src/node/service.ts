@@ -1,17 +1,27 @@
 // The SSH Service as the daemon runs it: join (or reuse the stored identity), heartbeat,
 // enhanced recorder or plain session cgroups, then the SSH server.
 import { randomUUID } from "node:crypto";
-import { AuthClient } from "../auth/index.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { AuthClient, AuthTlsError } from "../auth/index.js";
 import { bpfObjectPath, EnhancedRecorder } from "../bpf/index.js";
 import { SessionCgroups } from "../cgroup/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../log/index.js";
+import type { NodeMetrics } from "../metrics/index.js";
 import { VERSION } from "../version.js";
+import { uploadDir } from "../recording/index.js";
+import { RecordingDelivery } from "./delivery.js";
 import { NodeJoinError, errorMessage } from "./errors.js";
-import { obtainNodeIdentity, type NodeIdentity, type NodeIdentityProvider } from "./identity.js";
+import {
+  identityDir,
+  obtainNodeIdentity,
+  type NodeIdentity,
+  type NodeIdentityProvider,
+} from "./identity.js";
 import { startSshServer, type NodeSshServer } from "./server.js";
 
 export const HEARTBEAT_INTERVAL_MS = 60_000;
+const CLOSE_DELIVERY_WAIT_MS = 5000;
 
 export interface NodeServiceOptions {
   config: Config;
@@ -24,6 +34,8 @@ export interface NodeServiceOptions {
    * joined node does. Without it, the node joins teleport.auth_server.
    */
   localAuth?: { addr: string; issueIdentity: NodeIdentityProvider };
+  /** The daemon's metrics (served on diag_addr); none without a diag_addr. */
+  metrics?: NodeMetrics;
 }
 
 export interface NodeService {
@@ -32,6 +44,8 @@ export interface NodeService {
   port: number;
   /** Sends one heartbeat now. */
   heartbeat(): Promise<void>;
+  /** Finished recordings waiting on disk to be delivered to auth. */
+  readonly pendingRecordings: number;
   close(): Promise<void>;
 }
 
@@ -100,6 +114,26 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     ? undefined
     : SessionCgroups.open({ cgroupPath: rec.cgroup_path, rootPath: rec.root_path, instanceId });
 
+  const delivery = new RecordingDelivery({
+    client,
+    uploadDir: uploadDir(teleport.data_dir),
+    logger,
+  });
+  // Before any session records: what a stopped node left behind is completed and delivered.
+  await delivery.recover();
+  // Read at each scrape of /metrics; unwatched before they close (a closed recorder cannot be read).
+  const unwatchRecorder = recorder && options.metrics?.watchRecorder(recorder);
+  const unwatchUploads = options.metrics?.watchUploadQueue(delivery);
+
+  /** Everything but the SSH server, in the order it must stop. */
+  const release = async (): Promise<void> => {
+    unwatchUploads?.();
+    unwatchRecorder?.();
+    await delivery.close();
+    await recorder?.close();
+    cgroups?.close();
+  };
+
   let server: NodeSshServer;
   try {
     server = await startSshServer({
@@ -117,11 +151,12 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
         serverAddr: addr,
         recorder,
         cgroups,
+        delivery,
+        metrics: options.metrics,
       },
     });
   } catch (error) {
-    await recorder?.close();
-    cgroups?.close();
+    await release();
     throw error;
   }
 
@@ -133,12 +168,28 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
       version: VERSION,
     });
   };
+  // The first heartbeat also tells whether the stored identity still belongs to this cluster.
+  try {
+    await heartbeat();
+  } catch (error) {
+    if (!joined && error instanceof AuthTlsError) {
+      await server.close();
+      await release();
+      throw new NodeJoinError(
+        `the auth server at ${auth} is not of the cluster this node joined ` +
+          `("${identity.clusterName}"): its certificate is not from the CA stored in ` +
+          `${identityDir(teleport.data_dir)}. If the cluster was created anew, stop the node, ` +
+          `remove ${identityDir(teleport.data_dir)} and join again with a new token ` +
+          "(tctl tokens add --type=node); otherwise fix teleport.auth_server",
+      );
+    }
+    log.warn(`Heartbeat to auth failed (will retry): ${errorMessage(error)}`);
+  }
   const beat = (): void => {
     heartbeat().catch((error: unknown) =>
       log.warn(`Heartbeat to auth failed (will retry): ${errorMessage(error)}`),
     );
   };
-  beat();
   const timer = setInterval(beat, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
   timer.unref();
 
@@ -146,11 +197,18 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     identity,
     port: server.port,
     heartbeat,
+    get pendingRecordings() {
+      return delivery.size;
+    },
     async close() {
       clearInterval(timer);
       await server.close();
-      await recorder?.close();
-      cgroups?.close();
+      // A short wait for the last recordings; the rest stay on disk for the next start.
+      await Promise.race([
+        delivery.drained(),
+        sleep(CLOSE_DELIVERY_WAIT_MS, undefined, { ref: false }),
+      ]);
+      await release();
     },
   };
 }

@@ -35,6 +35,9 @@ export interface AuthFixture {
   clusterName: string;
   /** Stops the server and starts a new one on the same data dir (and a new port). */
   restart(): Promise<void>;
+  /** Stops the server; start() brings it back on the same data dir and port (an outage). */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
   log(): string;
   client(identity?: ClientIdentity): AuthClient;
@@ -77,6 +80,12 @@ export async function startAuthFixture(options: FixtureOptions = {}): Promise<Au
     async restart() {
       await fixture.server.close();
       fixture.server = await startAuthServer(serverOptions);
+      fixture.admin = await adminFor(fixture.server);
+    },
+    stop: () => fixture.server.close(),
+    async start() {
+      const listen = { host: "127.0.0.1", port: fixture.server.port };
+      fixture.server = await startAuthServer({ ...serverOptions, listen });
       fixture.admin = await adminFor(fixture.server);
     },
     close: () => fixture.server.close(),

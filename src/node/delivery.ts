@@ -1,0 +1,192 @@
+// Delivers finished recordings to auth from the node's disk: the session's audit events (when
+// the live sender could not deliver them all), then the files, then "complete"; the local copy is
+// removed only after auth has published the recording. While auth is unreachable, recordings wait
+// on disk and are retried; a node that restarts completes what its sessions left unfinished and
+// delivers it. Each event reaches the audit log once: auth skips uids it has already stored.
+import { createReadStream } from "node:fs";
+import { unlink } from "node:fs/promises";
+import { basename } from "node:path";
+import { AuthApiError, MAX_EVENTS_PER_BATCH, type AuthClient } from "../auth/index.js";
+import type { Logger } from "../log/index.js";
+import { completeAll, RecordingReader, type CompletedRecording } from "../recording/index.js";
+import { errorMessage } from "./errors.js";
+
+export interface DeliveryOptions {
+  client: AuthClient;
+  /** The node's upload folder: uploadDir(dataDir). */
+  uploadDir: string;
+  logger: Logger;
+  /** First wait after a failed delivery, doubled up to maxRetryMs (defaults 1 s and 10 s). */
+  retryMs?: number;
+  maxRetryMs?: number;
+}
+
+interface Pending {
+  completed: CompletedRecording;
+  /** False when some of its events may not have reached auth yet. */
+  eventsDelivered: boolean;
+  failures: number;
+}
+
+export class RecordingDelivery {
+  readonly #options: DeliveryOptions;
+  readonly #log: Logger;
+  readonly #queue = new Map<string, Pending>();
+  #running: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  readonly #idle = new Set<() => void>();
+
+  constructor(options: DeliveryOptions) {
+    this.#options = options;
+    this.#log = options.logger.child({ component: "node" });
+  }
+
+  /** Recordings waiting to be delivered. */
+  get size(): number {
+    return this.#queue.size;
+  }
+
+  /**
+   * At start-up, before any session records: completes the recordings a stopped node left
+   * unfinished and queues every recording in the upload folder. Returns how many it queued.
+   */
+  async recover(): Promise<number> {
+    const { uploadDir } = this.#options;
+    let queued = 0;
+    for (const outcome of await completeAll({ uploadDir })) {
+      const { sid } = outcome;
+      if (outcome.status === "failed") {
+        this.#log.error(
+          { sid, err: outcome.error },
+          `The recording of session ${sid} in ${uploadDir} cannot be read: ${errorMessage(outcome.error)}. ` +
+            "It stays there; check it with `tctl recordings verify`.",
+        );
+        continue;
+      }
+      if (outcome.recovered) {
+        this.#log.warn(
+          { sid, events: outcome.completed.events },
+          "Completed the recording of a session the node did not finish (it stopped); delivering it.",
+        );
+      }
+      this.enqueue(outcome.completed, false);
+      queued += 1;
+    }
+    return queued;
+  }
+
+  /** Queues a completed recording; `eventsDelivered` says whether auth has all its events. */
+  enqueue(completed: CompletedRecording, eventsDelivered: boolean): void {
+    this.#queue.set(completed.sid, { completed, eventsDelivered, failures: 0 });
+    this.#kick(0);
+  }
+
+  /** Resolves when the queue is empty (for tests and an orderly stop). */
+  drained(): Promise<void> {
+    if (this.#queue.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.add(resolve));
+  }
+
+  /** Stops retrying; what is queued stays on disk for the next start. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  #kick(delayMs: number): void {
+    if (this.#closed || this.#running !== undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#running = this.#run().finally(() => {
+        this.#running = undefined;
+        this.#afterRun();
+      });
+    }, delayMs);
+  }
+
+  #afterRun(): void {
+    if (this.#queue.size === 0) {
+      for (const resolve of this.#idle) resolve();
+      this.#idle.clear();
+      return;
+    }
+    const failures = Math.min(...[...this.#queue.values()].map((p) => p.failures));
+    if (failures === 0) return this.#kick(0);
+    const base = this.#options.retryMs ?? 1000;
+    this.#kick(Math.min(base * 2 ** (failures - 1), this.#options.maxRetryMs ?? 10_000));
+  }
+
+  async #run(): Promise<void> {
+    for (const pending of [...this.#queue.values()]) {
+      if (this.#closed) return;
+      const { sid } = pending.completed;
+      try {
+        await this.#deliver(pending);
+        this.#queue.delete(sid);
+        if (pending.failures > 0) {
+          this.#log.info({ sid }, "Delivered a recording that had waited for auth.");
+        }
+      } catch (error) {
+        pending.failures += 1;
+        // One warning per recording and outage, not one per retry.
+        if (pending.failures === 1) {
+          this.#log.warn(
+            { sid, err: error },
+            `Delivering the recording of session ${sid} to auth failed (${errorMessage(error)}); ` +
+              "it waits on disk and will be retried.",
+          );
+        }
+        // Auth is likely down: the others would fail the same way now.
+        for (const other of this.#queue.values()) other.failures = Math.max(other.failures, 1);
+        return;
+      }
+    }
+  }
+
+  async #deliver(pending: Pending): Promise<void> {
+    const { client } = this.#options;
+    const { completed } = pending;
+    if (!pending.eventsDelivered) {
+      await this.#sendEvents(completed);
+      pending.eventsDelivered = true;
+    }
+    const files = [
+      ...completed.files.map((f) => ({ name: f.name, path: f.path })),
+      { name: basename(completed.indexPath), path: completed.indexPath },
+    ];
+    try {
+      for (const file of files) {
+        await client.uploadRecordingFile(completed.sid, file.name, createReadStream(file.path));
+      }
+    } catch (error) {
+      // An earlier attempt published it but did not hear back: go on to complete and clean up.
+      if (!(error instanceof AuthApiError && error.status === 409)) throw error;
+    }
+    await client.completeRecording(completed.sid);
+    for (const file of files) {
+      await unlink(file.path).catch((error: unknown) => {
+        // Published already; a copy left behind only takes space.
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+          this.#log.warn({ sid: completed.sid, err: error }, `Cannot remove ${file.path}.`);
+        }
+      });
+    }
+  }
+
+  async #sendEvents(completed: CompletedRecording): Promise<void> {
+    const reader = await RecordingReader.open(completed.dir, { sid: completed.sid });
+    let batch: object[] = [];
+    for await (const item of reader) {
+      if (item.type !== "event") continue;
+      batch.push(item.event);
+      if (batch.length === MAX_EVENTS_PER_BATCH) {
+        await this.#options.client.sendEvents(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await this.#options.client.sendEvents(batch);
+  }
+}

@@ -1,0 +1,223 @@
+// An SSH node in this process, joined with a token to an in-process auth server, and OpenSSH
+// client files (key, certificate, known_hosts trusting the host CA) for the users a test adds.
+import { randomUUID } from "node:crypto";
+import { existsSync, rmdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { formatOpensshPrivateKey } from "../../src/auth/index.js";
+import { findCgroup2Mount } from "../../src/cgroup/index.js";
+import { parseConfig } from "../../src/config/index.js";
+import { createLogger } from "../../src/log/index.js";
+import { startNodeService, type NodeService } from "../../src/node/index.js";
+import { freePort } from "../helpers/net.js";
+import { runOpenSsh, type SshResult } from "../helpers/openssh.js";
+import { tempDir } from "../helpers/tmp.js";
+import { clientKeys, startAuthFixture, type AuthFixture } from "./auth-fixture.js";
+
+type Config = ReturnType<typeof parseConfig>;
+
+/** The name the client checks the host certificate under (any name: known_hosts says `*`). */
+export const HOST_ALIAS = "node-1.test.example.com";
+
+export interface NodeFixtureOptions {
+  /** Enhanced recording on (default true). */
+  enhanced?: boolean;
+  labels?: Record<string, string>;
+  /** Extra lines under ssh_service (indented by the caller). */
+  sshServiceLines?: string[];
+}
+
+export interface UserFiles {
+  keyFile: string;
+  certFile: string;
+  /** Trusts the cluster's host CA for any host name. */
+  knownHosts: string;
+}
+
+/** Adds a Teleport user and writes its key, OpenSSH certificate and known_hosts at `base`*. */
+export async function createUserFiles(
+  auth: AuthFixture,
+  base: string,
+  name: string,
+  options: { roles: string[]; logins: string[]; ttl?: string },
+): Promise<UserFiles> {
+  await auth.admin.addUser({ name, roles: options.roles, logins: options.logins });
+  const keys = clientKeys();
+  const certs = await auth.admin.signCerts({
+    user: name,
+    ttl: options.ttl ?? "1h",
+    sshPublicKey: keys.ssh.authorizedKey,
+    tlsPublicKey: keys.tlsPublicKeyPem,
+  });
+  const keyFile = base;
+  writeFileSync(keyFile, formatOpensshPrivateKey(keys.ssh.privateKey), { mode: 0o600 });
+  const certFile = `${base}-cert.pub`;
+  writeFileSync(certFile, `${certs.sshCertificate}\n`);
+  const knownHosts = `${base}.known_hosts`;
+  const caLines = certs.sshHostCaLines.map((l) =>
+    l.replace(/^@cert-authority\s+\S+/, "@cert-authority *"),
+  );
+  writeFileSync(knownHosts, `${caLines.join("\n")}\n`);
+  return { keyFile, certFile, knownHosts };
+}
+
+/** OpenSSH client arguments: only the host CA trusted, only the user's key and certificate. */
+export function opensshArgs(options: {
+  port: number;
+  user: UserFiles;
+  login: string;
+  command?: string | undefined;
+  /** The node's name in its host certificate (default: the fixture's node). */
+  hostAlias?: string;
+}): string[] {
+  const { user } = options;
+  return [
+    "-o",
+    `UserKnownHostsFile=${user.knownHosts}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `HostKeyAlias=${options.hostAlias ?? HOST_ALIAS}`,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-i",
+    user.keyFile,
+    "-o",
+    `CertificateFile=${user.certFile}`,
+    "-p",
+    String(options.port),
+    `${options.login}@127.0.0.1`,
+    ...(options.command === undefined ? [] : [options.command]),
+  ];
+}
+
+export interface NodeFixture {
+  auth: AuthFixture;
+  node: NodeService;
+  dir: string;
+  dataDir: string;
+  port: number;
+  config: Config;
+  logFile: string;
+  /** Adds a Teleport user and signs an OpenSSH certificate for it. */
+  addUser(
+    name: string,
+    options: { roles: string[]; logins: string[]; ttl?: string },
+  ): Promise<UserFiles>;
+  /** OpenSSH client arguments logging in as `login` with the user's files, then the command. */
+  sshArgs(user: UserFiles, login: string, command?: string): string[];
+  ssh(user: UserFiles, login: string, command: string, input?: string): Promise<SshResult>;
+  /** Stops the node and starts it again on the same data dir and port. */
+  restartNode(config?: Config): Promise<void>;
+  /** The sids of the recordings auth has published, waiting until there are at least `count`. */
+  recordings(count: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export function nodeConfigYaml(options: {
+  nodename?: string;
+  dataDir: string;
+  authServer: string;
+  token?: string;
+  caPin?: string;
+  port: number;
+  rootPath: string;
+  enhanced: boolean;
+  labels: Record<string, string>;
+  sshServiceLines: string[];
+}): string {
+  return [
+    "version: v3",
+    "teleport:",
+    `  nodename: ${options.nodename ?? "node-1"}`,
+    `  data_dir: ${options.dataDir}`,
+    ...(options.token === undefined ? [] : [`  auth_token: ${options.token}`]),
+    `  auth_server: ${options.authServer}`,
+    ...(options.caPin === undefined ? [] : [`  ca_pin: ${options.caPin}`]),
+    "auth_service:",
+    "  enabled: false",
+    "proxy_service:",
+    "  enabled: false",
+    "ssh_service:",
+    "  enabled: true",
+    `  listen_addr: 127.0.0.1:${options.port}`,
+    ...(Object.keys(options.labels).length === 0 ? [] : ["  labels:"]),
+    ...Object.entries(options.labels).map(([k, v]) => `    ${k}: ${v}`),
+    ...options.sshServiceLines,
+    "  enhanced_recording:",
+    `    enabled: ${options.enhanced}`,
+    `    cgroup_path: ${findCgroup2Mount() ?? "/sys/fs/cgroup"}`,
+    `    root_path: ${options.rootPath}`,
+    "",
+  ].join("\n");
+}
+
+export async function startNodeFixture(options: NodeFixtureOptions = {}): Promise<NodeFixture> {
+  const dir = tempDir("node-");
+  const dataDir = join(dir, "data");
+  const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
+  const auth = await startAuthFixture();
+  const token = await auth.admin.addToken({ roles: ["node"], ttl: "5m" });
+  const port = await freePort();
+  const config = parseConfig(
+    nodeConfigYaml({
+      dataDir,
+      authServer: auth.server.addr,
+      token: token.token,
+      caPin: auth.server.state.caPin,
+      port,
+      rootPath,
+      enhanced: options.enhanced ?? true,
+      labels: options.labels ?? { env: "test" },
+      sshServiceLines: options.sshServiceLines ?? [],
+    }),
+    "teleport.yaml",
+  );
+  const logFile = join(dir, "node.log");
+  const logger = createLogger({ output: logFile, severity: "DEBUG", format: "json" });
+  let users = 0;
+
+  const fixture: NodeFixture = {
+    auth,
+    node: await startNodeService({ config, logger }),
+    dir,
+    dataDir,
+    port,
+    config,
+    logFile,
+    async addUser(name, options) {
+      users += 1;
+      return createUserFiles(auth, join(dir, `user-${users}`), name, options);
+    },
+    sshArgs(user, login, command) {
+      return opensshArgs({ port, user, login, command });
+    },
+    ssh(user, login, command, input) {
+      return runOpenSsh(fixture.sshArgs(user, login, command), input);
+    },
+    async restartNode(next) {
+      await fixture.node.close();
+      fixture.node = await startNodeService({ config: next ?? config, logger });
+    },
+    async recordings(count) {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const sids = (await auth.admin.listRecordings()).map((r) => r.sid);
+        if (sids.length >= count) return sids;
+        if (Date.now() > deadline) {
+          throw new Error(`auth published ${sids.length} recordings, not ${count}, within 30 s`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async close() {
+      await fixture.node.close();
+      await auth.close();
+      // Instances leave <root_path> for their siblings; this one is the fixture's own.
+      const root = join(findCgroup2Mount() ?? "/sys/fs/cgroup", rootPath);
+      if (existsSync(root)) rmdirSync(root);
+    },
+  };
+  return fixture;
+}
