@@ -3,7 +3,7 @@
  *
  * Usage:
  *   teleport-launcher --cgroup-procs PATH [--uid N --gid N [--groups N,N,...]]
- *                     [--cwd DIR] [--env-clear] [--setsid] -- PROGRAM [ARGS...]
+ *                     [--cwd DIR] [--env-clear] [--tty-env NAME] [--setsid] -- PROGRAM [ARGS...]
  *
  * In this order it:
  *   1. writes its own pid to PATH (the session cgroup's cgroup.procs). The kernel side sees this
@@ -15,8 +15,10 @@
  *   3. with --cwd: chdir(DIR); when that fails it prints OpenSSH's warning
  *      "Could not chdir to home directory DIR: REASON" on stderr and starts in "/" instead;
  *   4. with --env-clear: empties the environment (otherwise it is inherited unchanged);
- *   5. with --setsid: becomes a session leader (non-PTY sessions; node-pty does its own);
- *   6. executes PROGRAM with ARGS exactly as given, never through a shell: execv when PROGRAM
+ *   5. with --tty-env NAME: when stdin is a terminal, sets NAME to its path (sshd's SSH_TTY; only
+ *      the process in the terminal can learn its name);
+ *   6. with --setsid: becomes a session leader (non-PTY sessions; node-pty does its own);
+ *   7. executes PROGRAM with ARGS exactly as given, never through a shell: execv when PROGRAM
  *      contains a "/", otherwise a search of PATH (execvp; "/bin:/usr/bin" when PATH is unset).
  *
  * Errors are one line on stderr starting with "teleport-launcher: ". Exit codes (mirrored by
@@ -59,7 +61,7 @@ enum {
 /* Appended to usage errors so the one error line also says how to call the program. */
 #define USAGE                                                                             \
 	" (usage: teleport-launcher --cgroup-procs PATH [--uid N --gid N [--groups N,N,...]]" \
-	" [--cwd DIR] [--env-clear] [--setsid] -- PROGRAM [ARGS...])"
+	" [--cwd DIR] [--env-clear] [--tty-env NAME] [--setsid] -- PROGRAM [ARGS...])"
 
 struct options {
 	const char *cgroup_procs;
@@ -70,6 +72,7 @@ struct options {
 	size_t ngroups;
 	const char *cwd;
 	bool env_clear;
+	const char *tty_env;
 	bool setsid;
 	char **argv; /* PROGRAM and its arguments, NULL-terminated */
 };
@@ -174,6 +177,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->cwd = option_value(argc, argv, &i);
 		} else if (strcmp(arg, "--env-clear") == 0) {
 			o->env_clear = true;
+		} else if (strcmp(arg, "--tty-env") == 0) {
+			o->tty_env = option_value(argc, argv, &i);
+			if (o->tty_env[0] == '\0' || strchr(o->tty_env, '=') != NULL)
+				fail(EXIT_USAGE, "--tty-env: '%s' is not a variable name", o->tty_env);
 		} else if (strcmp(arg, "--setsid") == 0) {
 			o->setsid = true;
 		} else {
@@ -322,6 +329,12 @@ int main(int argc, char **argv)
 		change_dir(o.cwd);
 	if (o.env_clear && clearenv() != 0)
 		fail(EXIT_SETUP, "cannot clear the environment");
+	if (o.tty_env != NULL && isatty(STDIN_FILENO)) {
+		const char *tty = ttyname(STDIN_FILENO);
+
+		if (tty != NULL && setenv(o.tty_env, tty, 1) != 0)
+			fail(EXIT_SETUP, "cannot set %s: %s", o.tty_env, strerror(errno));
+	}
 	if (o.setsid)
 		become_session_leader();
 	exec_program(o.argv);

@@ -39,6 +39,8 @@ export interface LauncherOptions {
   cwd?: string;
   /** Run the program with an empty environment instead of the inherited one. */
   envClear?: boolean;
+  /** When stdin is a terminal, set this variable to its path (sshd's SSH_TTY). */
+  ttyEnv?: string;
   /** Become a session leader first (non-PTY sessions; node-pty does its own setsid). */
   setsid?: boolean;
   /** Run as given, never through a shell; searched in PATH when it has no "/". */
@@ -79,6 +81,7 @@ export function launcherArgs(options: LauncherOptions): string[] {
   }
   if (options.cwd !== undefined) argv.push("--cwd", options.cwd);
   if (options.envClear === true) argv.push("--env-clear");
+  if (options.ttyEnv !== undefined) argv.push("--tty-env", options.ttyEnv);
   if (options.setsid === true) argv.push("--setsid");
   argv.push("--", options.program, ...(options.args ?? []));
   return argv;

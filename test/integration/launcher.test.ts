@@ -12,6 +12,7 @@ import {
   launcherPath,
   type LauncherOptions,
 } from "../../src/launcher/index.js";
+import { spawnPty } from "../../src/node/pty.js";
 import { repoRoot } from "../../src/paths.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -297,6 +298,7 @@ test("usage errors exit 64 with one line", () => {
       /--groups: '' is not/,
     ],
     [["--cgroup-procs", "/p", "--groups", "1", "--", "true"], /--groups needs --uid and --gid/],
+    [["--cgroup-procs", "/p", "--tty-env", "A=B", "--", "true"], /--tty-env: 'A=B' is not/],
   ];
   for (const [argv, message] of cases) {
     const result = runLauncher(argv);
@@ -304,6 +306,45 @@ test("usage errors exit 64 with one line", () => {
     assert.match(errorLine(result), message);
   }
 });
+
+test(
+  "--tty-env names the terminal on stdin, and only a terminal",
+  { skip: needsRoot },
+  async (t) => {
+    const session = newSession(t);
+    const args = launcherArgs({
+      cgroupProcs: session.procsPath,
+      ttyEnv: "SSH_TTY",
+      program: "/bin/sh",
+      args: ["-c", 'echo "var=$SSH_TTY"; tty'],
+    });
+    const pty = spawnPty(launcherPath(), args, {
+      term: "xterm",
+      cols: 80,
+      rows: 24,
+      cwd: "/",
+      env: { PATH: "/usr/bin:/bin" },
+    });
+    const chunks: Buffer[] = [];
+    pty.onData((bytes) => chunks.push(bytes));
+    assert.equal((await pty.exited).exitCode, 0);
+    const [variable, tty] = Buffer.concat(chunks).toString().split("\r\n");
+    assert.match(tty ?? "", /^\/dev\/pts\/\d+$/);
+    assert.equal(variable, `var=${tty}`);
+
+    // Pipes: no terminal, no variable (as sshd without a pty).
+    const piped = launch(
+      {
+        cgroupProcs: session.procsPath,
+        ttyEnv: "SSH_TTY",
+        program: "/bin/sh",
+        args: ["-c", 'echo "var=${SSH_TTY-unset}"'],
+      },
+      { PATH: "/usr/bin:/bin" },
+    );
+    assert.equal(piped.stdout, "var=unset\n", piped.stderr);
+  },
+);
 
 test("a failed chdir warns like OpenSSH and starts in /", { skip: needsRoot }, (t) => {
   const session = newSession(t);
