@@ -38,6 +38,7 @@ export type SessionStreamFields<T extends SessionEventType> = Omit<
   Partial<SessionFields>;
 
 const FIXED_CODES = {
+  auth: "T3007W",
   "session.start": "T2000I",
   "session.join": "T2001I",
   resize: "T2002I",

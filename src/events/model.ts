@@ -18,6 +18,7 @@ export const KNOWN_EVENT_TYPES = Object.keys(eventSchemas) as readonly KnownEven
 /** The codes each event type may carry; print has none (Teleport gives it none). */
 export const EVENT_CODES = {
   "user.login": ["T1000I", "T1000W"],
+  auth: ["T3007W"],
   "session.start": ["T2000I"],
   "session.join": ["T2001I"],
   resize: ["T2002I"],
@@ -35,7 +36,10 @@ export const EVENT_CODES = {
 } as const satisfies { [T in KnownEventType]: readonly string[] };
 
 /** Event types whose events belong to one session and are numbered by `ei`. */
-export type SessionEventType = Exclude<KnownEventType, "user.login" | "session.recording.access">;
+export type SessionEventType = Exclude<
+  KnownEventType,
+  "user.login" | "auth" | "session.recording.access"
+>;
 
 export function isKnownEventType(type: string): type is KnownEventType {
   return Object.hasOwn(eventSchemas, type);

@@ -57,6 +57,17 @@ export const eventSchemas = {
     success: z.boolean(),
     error: text,
   }),
+  // A refused login (Teleport's AuthAttempt): the node names the reason in `error`.
+  auth: z.object({
+    event: z.literal("auth"),
+    code: z.literal("T3007W"),
+    ...metadata,
+    ...userMetadata,
+    ...serverMetadata,
+    ...connectionMetadata,
+    success: z.boolean(),
+    error: text,
+  }),
   "session.start": z.object({
     event: z.literal("session.start"),
     code: z.literal("T2000I"),

@@ -237,6 +237,12 @@ describe("the guide's examples", () => {
 const SAMPLES: { [T in KnownEventType]: () => AuditEvent } = {
   "user.login": () =>
     createEvent("user.login", { user: "alice", method: "local", success: true }, OPTS),
+  auth: () =>
+    createEvent(
+      "auth",
+      { user: "alice", login: "root", server_id: "n-1", success: false, error: "expired" },
+      OPTS,
+    ),
   "session.start": () => stream().next("session.start", { size: "80:25", initial_command: [] }),
   "session.join": () => stream().next("session.join", {}),
   resize: () => stream().next("resize", { size: "120:40" }),

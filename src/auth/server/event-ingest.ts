@@ -20,8 +20,12 @@ export const EVENT_UID_TTL_MS = 24 * 60 * 60 * 1000;
 const uidKey = (source: Identity, uid: string): string =>
   `${EVENT_UIDS_PREFIX}${encodeURIComponent(describeIdentity(source))}/${encodeURIComponent(uid)}`;
 
-/** What a node may send: the events of the sessions it runs (the auth server writes uploads). */
+/**
+ * What a node may send: the events of the sessions it runs (the auth server writes uploads), and
+ * the logins it refused.
+ */
 export const NODE_EVENT_TYPES: ReadonlySet<string> = new Set([
+  "auth",
   "session.start",
   "session.join",
   "resize",

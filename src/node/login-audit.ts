@@ -1,0 +1,58 @@
+// Refused logins in the audit log: Teleport's "auth" event (T3007W, "auth attempt failed") with
+// the reason, sent to auth at once. Only certificate attempts count, as in Teleport: a plain key
+// or the "none" probe every client starts with is no login attempt worth recording.
+import type { AuthClient } from "../auth/index.js";
+import { createEvent, type AuditEventOf } from "../events/index.js";
+import type { Logger } from "../log/index.js";
+import { errorMessage } from "./errors.js";
+
+export interface RefusedLogin {
+  /** The Teleport user the certificate names (its key id), trusted or not. */
+  user: string;
+  login: string;
+  reason: string;
+  /** "ip:port" of the client and of this end of the connection. */
+  remoteAddr: string;
+  localAddr: string;
+}
+
+export interface LoginAuditOptions {
+  client: AuthClient;
+  logger: Logger;
+  clusterName: string;
+  serverId: string;
+}
+
+export function refusedLoginEvent(
+  refused: RefusedLogin,
+  options: Pick<LoginAuditOptions, "clusterName" | "serverId">,
+): AuditEventOf<"auth"> {
+  return createEvent(
+    "auth",
+    {
+      user: refused.user,
+      login: refused.login,
+      server_id: options.serverId,
+      "addr.remote": refused.remoteAddr,
+      "addr.local": refused.localAddr,
+      success: false,
+      error: refused.reason,
+    },
+    { clusterName: options.clusterName },
+  );
+}
+
+/** Sends the event; a failed send is logged (the refusal itself is in the node's log anyway). */
+export async function auditRefusedLogin(
+  refused: RefusedLogin,
+  options: LoginAuditOptions,
+): Promise<void> {
+  try {
+    await options.client.sendEvents([refusedLoginEvent(refused, options)]);
+  } catch (error) {
+    options.logger.warn(
+      { component: "node", login: refused.login, remote: refused.remoteAddr },
+      `Sending the audit event of a refused login to auth failed: ${errorMessage(error)}`,
+    );
+  }
+}
