@@ -44,6 +44,7 @@ function argv(options: SessionProcessOptions): string[] {
     args,
     // node-pty makes its child a session leader itself.
     setsid: options.pty === undefined,
+    ...(options.pty === undefined ? {} : { ttyEnv: "SSH_TTY" }),
   });
 }
 
@@ -96,8 +97,10 @@ function startPipes(options: SessionProcessOptions): SessionProcess {
     write: (bytes) => child.stdin.write(bytes),
     endInput: () => child.stdin.end(),
     resize: () => undefined,
+    // child.kill, not process.kill: it tolerates a program that has just ended (killed by a
+    // signal, exitCode stays null).
     kill: () => {
-      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGHUP");
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGHUP");
     },
     exited,
   };

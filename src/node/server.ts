@@ -1,8 +1,17 @@
 // The node's SSH server: host certificate from the join, user certificates from the user CA,
-// the user's roles checked against this node, sessions (shell and exec, with or without pty).
-import type { AddressInfo } from "node:net";
+// the user's roles checked against this node (refusals go to the audit log), sessions (shell,
+// exec and the sftp subsystem, with or without pty), keepalives.
+import { Socket, type AddressInfo } from "node:net";
 import ssh2 from "ssh2";
-import type { AuthContext, Connection, PseudoTtyInfo, ServerChannel, Session } from "ssh2";
+import type {
+  AuthContext,
+  ClientInfo,
+  Connection,
+  PseudoTtyInfo,
+  ServerChannel,
+  Session,
+} from "ssh2";
+import { parseSshCertificate } from "../auth/ca/index.js";
 import type { AuthClient } from "../auth/index.js";
 import {
   canAccessNode,
@@ -12,13 +21,26 @@ import {
 import type { Logger } from "../log/index.js";
 import { errorMessage } from "./errors.js";
 import type { NodeIdentity } from "./identity.js";
+import { auditRefusedLogin, type LoginAuditOptions } from "./login-audit.js";
 import type { PtySize } from "./process.js";
 import { certificateRoles, RoleCache } from "./roles.js";
 import { runSession, type SessionHost } from "./session.js";
+import { findSftpServer, SFTP_SERVER_PATHS, sftpMissingMessage } from "./sftp.js";
 import { checkUserCertificate, hostKeyWithCertificate } from "./ssh/index.js";
+import { acceptsClientEnv, plainIp, type ConnectionEnds } from "./ssh-env.js";
 import { lookupHostUser, type HostUser } from "./users.js";
 
 const { Server } = ssh2;
+
+/** Teleport's defaults (keep_alive_interval 5m, keep_alive_count_max 3). */
+const DEFAULT_KEEP_ALIVE = { intervalMs: 5 * 60_000, countMax: 3 } as const;
+
+export interface KeepAlive {
+  /** How often the server pings a client it has not heard from. */
+  intervalMs: number;
+  /** Unanswered pings after which the connection is closed. */
+  countMax: number;
+}
 
 export interface SshServerOptions {
   host: string;
@@ -28,6 +50,10 @@ export interface SshServerOptions {
   client: AuthClient;
   logger: Logger;
   sessionHost: Omit<SessionHost, "client" | "logger">;
+  /** Default: DEFAULT_KEEP_ALIVE. */
+  keepAlive?: KeepAlive;
+  /** Where to look for sftp-server; default: SFTP_SERVER_PATHS. */
+  sftpServerPaths?: readonly string[];
 }
 
 export interface NodeSshServer {
@@ -41,6 +67,13 @@ interface Authorized {
   kinds: EnhancedRecordingKind[];
 }
 
+/** Why a login was refused, and the user the certificate names when there was one. */
+interface Refusal {
+  reason: string;
+  /** Undefined when no certificate was offered: such attempts are not audited. */
+  user: string | undefined;
+}
+
 function userCaKeys(lines: readonly string[]): string[] {
   // authorized_keys "cert-authority TYPE KEY comment" → "TYPE KEY".
   return lines.flatMap((line) => {
@@ -49,30 +82,79 @@ function userCaKeys(lines: readonly string[]): string[] {
   });
 }
 
+/** The user a certificate names (its key id), read without trusting it; for the audit only. */
+function claimedUser(ctx: AuthContext): string | undefined {
+  if (ctx.method !== "publickey") return undefined;
+  try {
+    return parseSshCertificate(ctx.key.data).keyId;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Both ends of the connection, as SSH_CONNECTION and the audit log name them. */
+function connectionEnds(conn: Connection, info: ClientInfo, listen: AddressInfo): ConnectionEnds {
+  // ssh2 keeps the socket to itself; its local end tells which address the client reached.
+  const socket: unknown = Reflect.get(conn, "_sock");
+  const local = socket instanceof Socket ? socket : undefined;
+  return {
+    remoteIp: plainIp(info.ip),
+    remotePort: info.port,
+    localIp: plainIp(local?.localAddress ?? listen.address),
+    localPort: local?.localPort ?? listen.port,
+  };
+}
+
+const hostPort = (ip: string, port: number): string =>
+  ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
+
 export async function startSshServer(options: SshServerOptions): Promise<NodeSshServer> {
   const { identity, logger } = options;
   const log = logger.child({ component: "node" });
   const roles = new RoleCache(options.client);
   const caKeys = userCaKeys(identity.sshUserCaLines);
   const sessionHost: SessionHost = { ...options.sessionHost, client: options.client, logger };
+  const audit: LoginAuditOptions = {
+    client: options.client,
+    logger,
+    clusterName: identity.clusterName,
+    serverId: identity.hostId,
+  };
+  const keepAlive = options.keepAlive ?? DEFAULT_KEEP_ALIVE;
+  const sftpServerPaths = options.sftpServerPaths ?? SFTP_SERVER_PATHS;
   const connections = new Set<Connection>();
-  const sessions = new Set<Promise<void>>();
+  const pending = new Set<Promise<void>>();
 
-  /** The user behind a signed certificate attempt, or why not (logged, never told the client). */
-  async function authorize(ctx: AuthContext, ip: string): Promise<Authorized | string> {
-    if (ctx.method !== "publickey") return `method ${ctx.method} is not accepted`;
+  /** Tracks work that close() waits for. */
+  function track(work: Promise<void>): void {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  }
+
+  /** The user behind a certificate attempt, or why not (logged and audited, never told the client). */
+  async function authorize(ctx: AuthContext, ip: string): Promise<Authorized | Refusal> {
+    if (ctx.method !== "publickey") {
+      return { reason: `method ${ctx.method} is not accepted`, user: undefined };
+    }
     const decision = checkUserCertificate(ctx, { userCaKeys: caKeys, clientAddress: ip });
-    if (!decision.ok) return decision.message;
+    if (!decision.ok) {
+      const user = decision.reason === "not-a-certificate" ? undefined : claimedUser(ctx);
+      return { reason: decision.message, user };
+    }
     const cert = decision.certificate;
-    const userRoles = await roles.resolve(certificateRoles(cert));
+    const refuse = (reason: string): Refusal => ({ reason, user: cert.keyId });
+    const names = certificateRoles(cert);
+    const userRoles = await roles.resolve(names);
     if (!canAccessNode(userRoles, options.labels)) {
-      return `the roles of user "${cert.keyId}" (${certificateRoles(cert).join(", ") || "none"}) do not allow this node`;
+      return refuse(
+        `the roles of user "${cert.keyId}" (${names.join(", ") || "none"}) do not allow this node`,
+      );
     }
     try {
       const hostUser = await lookupHostUser(ctx.username);
       return { user: cert.keyId, hostUser, kinds: enhancedRecordingKinds(userRoles) };
     } catch (error) {
-      return errorMessage(error);
+      return refuse(errorMessage(error));
     }
   }
 
@@ -84,24 +166,42 @@ export async function startSshServer(options: SshServerOptions): Promise<NodeSsh
           certificate: identity.sshCertificate,
         }),
       ],
+      keepaliveInterval: keepAlive.intervalMs,
+      keepaliveCountMax: keepAlive.countMax,
     },
     (conn, info) => {
       connections.add(conn);
       conn.on("close", () => connections.delete(conn));
       conn.on("error", (err) => log.debug({ err }, "SSH connection error."));
+      const ends = connectionEnds(conn, info, server.address() as AddressInfo);
       let authorized: Authorized | undefined;
       conn.on("authentication", (ctx) => {
-        authorize(ctx, info.ip).then(
+        authorize(ctx, ends.remoteIp).then(
           (result) => {
-            if (typeof result !== "string") {
+            if ("hostUser" in result) {
               // The unsigned query only asks whether the key would do: accept() answers PK_OK.
               if (ctx.method === "publickey" && ctx.signature !== undefined) authorized = result;
               return ctx.accept();
             }
-            if (ctx.method === "publickey") {
-              log.warn({ login: ctx.username, remote: info.ip }, `Login refused: ${result}.`);
-            }
             ctx.reject(["publickey"]);
+            if (ctx.method !== "publickey") return;
+            log.warn(
+              { user: result.user, login: ctx.username, remote: ends.remoteIp },
+              `Login refused: ${result.reason}.`,
+            );
+            if (result.user === undefined) return;
+            track(
+              auditRefusedLogin(
+                {
+                  user: result.user,
+                  login: ctx.username,
+                  reason: result.reason,
+                  remoteAddr: hostPort(ends.remoteIp, ends.remotePort),
+                  localAddr: hostPort(ends.localIp, ends.localPort),
+                },
+                audit,
+              ),
+            );
           },
           (error: unknown) => {
             log.error({ err: error }, "Checking a login failed.");
@@ -112,15 +212,16 @@ export async function startSshServer(options: SshServerOptions): Promise<NodeSsh
       conn.on("ready", () => {
         const who = authorized;
         if (who === undefined) return conn.end();
-        conn.on("session", (accept) => handleSession(accept(), who));
+        conn.on("session", (accept) => handleSession(accept(), who, ends));
       });
     },
   );
 
-  function handleSession(session: Session, who: Authorized): void {
+  function handleSession(session: Session, who: Authorized, connection: ConnectionEnds): void {
     let pty: PtySize | undefined;
     let resize: ((cols: number, rows: number) => void) | undefined;
     let started = false;
+    const clientEnv: Record<string, string> = {};
     session.on("pty", (accept, _reject, info: PseudoTtyInfo) => {
       pty = { cols: info.cols || 80, rows: info.rows || 24, term: info.term || "xterm" };
       accept?.();
@@ -130,25 +231,49 @@ export async function startSshServer(options: SshServerOptions): Promise<NodeSsh
       resize?.(info.cols, info.rows);
       accept?.();
     });
-    session.on("env", (accept) => accept?.());
-    const start = (channel: ServerChannel, command: string | undefined): void => {
+    session.on("env", (accept, reject, info) => {
+      if (started || !acceptsClientEnv(info.key, info.val)) return reject?.();
+      clientEnv[info.key] = info.val;
+      accept?.();
+    });
+    const start = (
+      channel: ServerChannel,
+      command: string | undefined,
+      subsystem: string | undefined,
+    ): void => {
       started = true;
-      const run = runSession(sessionHost, {
-        user: who.user,
-        hostUser: who.hostUser,
-        kinds: who.kinds,
-        command,
-        pty,
-        channel,
-        onResize: (listener) => (resize = listener),
-      }).catch((error: unknown) => log.error({ err: error }, "Session failed."));
-      sessions.add(run);
-      void run.finally(() => sessions.delete(run));
+      track(
+        runSession(sessionHost, {
+          user: who.user,
+          hostUser: who.hostUser,
+          kinds: who.kinds,
+          command,
+          subsystem,
+          pty,
+          clientEnv,
+          connection,
+          channel,
+          onResize: (listener) => (resize = listener),
+        }).catch((error: unknown) => log.error({ err: error }, "Session failed.")),
+      );
     };
-    session.on("shell", (accept, reject) => (started ? reject?.() : start(accept(), undefined)));
-    session.on("exec", (accept, reject, info) =>
-      started ? reject?.() : start(accept(), info.command),
+    session.on("shell", (accept, reject) =>
+      started ? reject?.() : start(accept(), undefined, undefined),
     );
+    session.on("exec", (accept, reject, info) =>
+      started ? reject?.() : start(accept(), info.command, undefined),
+    );
+    session.on("subsystem", (accept, reject, info) => {
+      if (started || info.name !== "sftp") return reject?.();
+      const sftpServer = findSftpServer(sftpServerPaths);
+      if (sftpServer !== undefined) return start(accept(), sftpServer, info.name);
+      started = true;
+      log.error("An sftp session was asked for, but this host has no sftp-server.");
+      const channel = accept();
+      channel.stderr.write(sftpMissingMessage(sftpServerPaths));
+      channel.exit(127);
+      channel.end();
+    });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -162,7 +287,7 @@ export async function startSshServer(options: SshServerOptions): Promise<NodeSsh
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const conn of connections) conn.end();
-      await Promise.allSettled([...sessions]);
+      await Promise.allSettled([...pending]);
     },
   };
 }

@@ -7,9 +7,13 @@ import type { EnhancedRecordingKind } from "../auth/roles/index.js";
 import type { EnhancedRecorder } from "../bpf/index.js";
 import type { SessionCgroups } from "../cgroup/index.js";
 import type { Logger } from "../log/index.js";
+import { sendExit } from "./channel-exit.js";
+import type { NodeMetrics } from "../metrics/index.js";
+import type { RecordingDelivery } from "./delivery.js";
 import { EventSender } from "./event-sender.js";
 import { startSessionProcess, type ProcessExit, type PtySize } from "./process.js";
 import { SessionRecording, type SessionIdentity } from "./recording.js";
+import { connectionEnv, type ConnectionEnds } from "./ssh-env.js";
 import type { HostUser } from "./users.js";
 
 export interface SessionHost {
@@ -24,6 +28,9 @@ export interface SessionHost {
   recorder: EnhancedRecorder | undefined;
   /** Without it: plain per-session cgroups for the launcher. */
   cgroups: SessionCgroups | undefined;
+  /** Takes finished recordings to auth, from disk, retrying while auth is away. */
+  delivery: RecordingDelivery;
+  metrics?: NodeMetrics | undefined;
 }
 
 export interface SessionRequest {
@@ -31,25 +38,37 @@ export interface SessionRequest {
   hostUser: HostUser;
   kinds: readonly EnhancedRecordingKind[];
   command: string | undefined;
+  /**
+   * Set for a subsystem (sftp): its output is a binary protocol, not terminal output, so it is
+   * not recorded as prints (the kernel events still are).
+   */
+  subsystem: string | undefined;
   pty: PtySize | undefined;
+  /** The variables the client sent that the node accepts (LANG, LC_*). */
+  clientEnv: Readonly<Record<string, string>>;
+  connection: ConnectionEnds;
   channel: ServerChannel;
   /** Resizes from window-change requests are delivered here. */
   onResize: (listener: (cols: number, rows: number) => void) => void;
 }
 
-function sessionEnv(user: HostUser, pty: PtySize | undefined, sid: string): Record<string, string> {
+function sessionEnv(request: SessionRequest, sid: string): Record<string, string> {
+  const { hostUser: user, pty } = request;
   return {
+    // First, so that the client cannot override what follows.
+    ...request.clientEnv,
     HOME: user.home,
     USER: user.login,
     LOGNAME: user.login,
     SHELL: user.shell,
     PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     TELEPORT_SESSION: sid,
+    ...connectionEnv(request.connection),
     ...(pty === undefined ? {} : { TERM: pty.term }),
   };
 }
 
-/** Runs the session to its end; resolves once its recording is uploaded. */
+/** Runs the session to its end; resolves once its recording is handed to delivery. */
 export async function runSession(host: SessionHost, request: SessionRequest): Promise<void> {
   const sid = randomUUID();
   const started = new Date();
@@ -77,17 +96,18 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
       }).cgroup.procsPath
     : (host.cgroups?.create(sid).procsPath ?? "");
   let exit: ProcessExit = { code: 255 };
+  host.metrics?.sessionStarted();
   try {
     const proc = startSessionProcess({
       user: request.hostUser,
       cgroupProcs,
       command: request.command,
       pty: request.pty,
-      env: sessionEnv(request.hostUser, request.pty, sid),
+      env: sessionEnv(request, sid),
     });
     const { channel } = request;
     proc.onOutput((bytes, stream) => {
-      recording.print(bytes);
+      if (request.subsystem === undefined) recording.print(bytes);
       if (stream === "stderr") channel.stderr.write(bytes);
       else channel.write(bytes);
     });
@@ -99,8 +119,7 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
       recording.event("resize", { size: `${cols}:${rows}` });
     });
     exit = await proc.exited;
-    if ("code" in exit) channel.exit(exit.code);
-    else channel.exit(exit.signal, false, "");
+    sendExit(channel, exit);
     channel.end();
   } catch (error) {
     log.error({ err: error }, "The session's program could not run.");
@@ -108,6 +127,7 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
     request.channel.exit(255);
     request.channel.end();
   } finally {
+    host.metrics?.sessionEnded();
     if (host.recorder) {
       const summary = await host.recorder.closeSession(sid);
       recording.lost(summary.lost);
@@ -123,6 +143,6 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
     session_stop: new Date().toISOString(),
     ...initial,
   });
-  await recording.finish(host.client);
+  await recording.finish(host.delivery);
   log.info({ exit }, "Session ended.");
 }
