@@ -28,6 +28,9 @@ export interface SessionProcess {
   onOutput(listener: (bytes: Buffer, stream: "stdout" | "stderr") => void): void;
   write(bytes: Buffer): void;
   endInput(): void;
+  /** Stops reading the program's output (it blocks when its pipe or pty fills), and restarts. */
+  pauseOutput(): void;
+  resumeOutput(): void;
   resize(cols: number, rows: number): void;
   kill(): void;
   readonly exited: Promise<ProcessExit>;
@@ -70,6 +73,8 @@ function startPty(options: SessionProcessOptions, size: PtySize): SessionProcess
     write: (bytes) => pty.write(bytes),
     // A pty has no half-close: EOF is the terminal's ^D, which the client sends itself.
     endInput: () => undefined,
+    pauseOutput: () => pty.pause(),
+    resumeOutput: () => pty.resume(),
     resize: (cols, rows) => pty.resize(cols, rows),
     kill: () => pty.kill("SIGHUP"),
     exited,
@@ -96,6 +101,14 @@ function startPipes(options: SessionProcessOptions): SessionProcess {
     onOutput: (listener) => listeners.push(listener),
     write: (bytes) => child.stdin.write(bytes),
     endInput: () => child.stdin.end(),
+    pauseOutput: () => {
+      child.stdout.pause();
+      child.stderr.pause();
+    },
+    resumeOutput: () => {
+      child.stdout.resume();
+      child.stderr.resume();
+    },
     resize: () => undefined,
     // child.kill, not process.kill: it tolerates a program that has just ended (killed by a
     // signal, exitCode stays null).

@@ -26,6 +26,9 @@ export interface Pty {
   readonly pid: number;
   onData(listener: (bytes: Buffer) => void): void;
   write(bytes: Buffer): void;
+  /** Stops (and restarts) reading the program's output: the program blocks when the pty fills. */
+  pause(): void;
+  resume(): void;
   resize(cols: number, rows: number): void;
   kill(signal: string): void;
   readonly exited: Promise<PtyExit>;
@@ -76,6 +79,8 @@ export function spawnPty(file: string, args: string[], options: PtyOptions): Pty
     pid: pty.pid,
     onData: (listener) => listeners.push(listener),
     write: (bytes) => pty.write(bytes),
+    pause: () => pty.pause(),
+    resume: () => pty.resume(),
     resize: (cols, rows) => pty.resize(Math.max(1, cols), Math.max(1, rows)),
     kill: (signal) => pty.kill(signal),
     exited,

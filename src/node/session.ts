@@ -106,10 +106,20 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
       env: sessionEnv(request, sid),
     });
     const { channel } = request;
+    let paused = false;
     proc.onOutput((bytes, stream) => {
       if (request.subsystem === undefined) recording.print(bytes);
-      if (stream === "stderr") channel.stderr.write(bytes);
-      else channel.write(bytes);
+      const out = stream === "stderr" ? channel.stderr : channel;
+      // A client that reads slower than the program writes: hold the program back until the
+      // client catches up, as sshd does, instead of queueing its output in memory without bound.
+      if (!out.write(bytes) && !paused) {
+        paused = true;
+        proc.pauseOutput();
+        out.once("drain", () => {
+          paused = false;
+          proc.resumeOutput();
+        });
+      }
     });
     channel.on("data", (data: Buffer) => proc.write(data));
     channel.on("end", () => proc.endInput());
