@@ -170,6 +170,10 @@ export async function startSshServer(options: SshServerOptions): Promise<NodeSsh
       keepaliveCountMax: keepAlive.countMax,
     },
     (conn, info) => {
+      // Without it, Nagle holds back each small reply of the login for up to 40 ms. ssh2 has
+      // the method on server connections too; its typings only name it on the client.
+      const setNoDelay: unknown = Reflect.get(conn, "setNoDelay");
+      if (typeof setNoDelay === "function") setNoDelay.call(conn, true);
       connections.add(conn);
       conn.on("close", () => connections.delete(conn));
       conn.on("error", (err) => log.debug({ err }, "SSH connection error."));
