@@ -132,3 +132,16 @@ describe("the patched ssh2 at run time", () => {
     assert.deepEqual(rejected, []);
   });
 });
+
+describe("ssh2's crypto binding", () => {
+  it("is built by npm ci (allowScripts), so ciphers run natively, not in JavaScript", () => {
+    // Without it ssh2 falls back to per-packet OpenSSL objects and WebAssembly poly1305: the
+    // node's throughput drops by a third (bench/ssh).
+    const crypto: unknown = createRequire(import.meta.url)("ssh2/lib/protocol/crypto.js");
+    assert.equal(
+      Reflect.get(crypto as object, "bindingAvailable"),
+      true,
+      "ssh2's optional binding is missing: install libssl-dev and run `npm rebuild ssh2 --foreground-scripts`",
+    );
+  });
+});
