@@ -25,7 +25,8 @@ export interface SessionIdentity {
   serverAddr: string;
 }
 
-type SessionEventType = "session.start" | "session.end" | "resize";
+type SessionEventType =
+  "session.start" | "resize" | "exec" | "session.data" | "session.leave" | "session.end";
 
 export class SessionRecording {
   private constructor(
@@ -70,7 +71,7 @@ export class SessionRecording {
     this.sender.push(written);
   }
 
-  /** session.start, resize, session.end with the session's common fields. */
+  /** The session's own events (not prints or kernel records), with its common fields. */
   event(type: SessionEventType, fields: Readonly<Record<string, unknown>>): void {
     // createEvent's per-type field checks are bypassed here; the recording tests parse the result.
     const all = { ...this.#common(), ...fields } as unknown as EventFields<SessionEventType>;

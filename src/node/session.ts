@@ -68,6 +68,18 @@ function sessionEnv(request: SessionRequest, sid: string): Record<string, string
   };
 }
 
+/** Teleport's exec event fields: the exit code as a string, and what went wrong if anything. */
+function execOutcome(
+  command: string,
+  exit: ProcessExit,
+): { command: string; exitCode: string; exitError: string } {
+  if ("signal" in exit) {
+    return { command, exitCode: "255", exitError: `signal: ${exit.signal}` };
+  }
+  const exitError = exit.code === 0 ? "" : `exit status ${exit.code}`;
+  return { command, exitCode: String(exit.code), exitError };
+}
+
 /** Runs the session to its end; resolves once its recording is handed to delivery. */
 export async function runSession(host: SessionHost, request: SessionRequest): Promise<void> {
   const sid = randomUUID();
@@ -96,6 +108,8 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
       }).cgroup.procsPath
     : (host.cgroups?.create(sid).procsPath ?? "");
   let exit: ProcessExit = { code: 255 };
+  // Bytes to (tx) and from (rx) the client, for session.data.
+  const traffic = { tx: 0, rx: 0 };
   host.metrics?.sessionStarted();
   try {
     const proc = startSessionProcess({
@@ -109,6 +123,7 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
     let paused = false;
     proc.onOutput((bytes, stream) => {
       if (request.subsystem === undefined) recording.print(bytes);
+      traffic.tx += bytes.length;
       const out = stream === "stderr" ? channel.stderr : channel;
       // A client that reads slower than the program writes: hold the program back until the
       // client catches up, as sshd does, instead of queueing its output in memory without bound.
@@ -121,7 +136,10 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
         });
       }
     });
-    channel.on("data", (data: Buffer) => proc.write(data));
+    channel.on("data", (data: Buffer) => {
+      traffic.rx += data.length;
+      proc.write(data);
+    });
     channel.on("end", () => proc.endInput());
     channel.on("close", () => proc.kill());
     request.onResize((cols, rows) => {
@@ -145,6 +163,11 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
       host.cgroups?.remove(sid);
     }
   }
+  if (request.command !== undefined && request.subsystem === undefined) {
+    recording.event("exec", execOutcome(request.command, exit));
+  }
+  recording.event("session.data", { tx: traffic.tx, rx: traffic.rx });
+  recording.event("session.leave", {});
   recording.event("session.end", {
     enhanced_recording: enhanced,
     interactive,

@@ -61,6 +61,23 @@ describe("SSH node", { skip }, () => {
     const echo = events.find((e) => e["event"] === "session.command" && e["path"] === "/bin/echo");
     assert.ok(echo, JSON.stringify(types));
     assert.deepEqual(echo["argv"], ["hi"]);
+    // Teleport's closing events of an exec session, in its order, before session.end.
+    const closing = events
+      .filter((e) =>
+        ["exec", "session.data", "session.leave", "session.end"].includes(String(e["event"])),
+      )
+      .sort((a, b) => Number(a["ei"]) - Number(b["ei"]));
+    assert.deepEqual(
+      closing.map((e) => e["event"]),
+      ["exec", "session.data", "session.leave", "session.end"],
+    );
+    const [exec, data] = closing;
+    assert.equal(exec?.["command"], "/bin/echo hi; exit 3");
+    assert.equal(exec?.["exitCode"], "3");
+    assert.equal(exec?.["exitError"], "exit status 3");
+    assert.equal(exec?.["code"], "T3002E");
+    assert.equal(data?.["tx"], 3, "bytes sent to the client: hi and a newline");
+    assert.equal(data?.["rx"], 0);
     const listed = await f.auth.admin.listRecordings();
     const files = listed.find((r) => r.sid === sid)?.files ?? [];
     assert.ok(
