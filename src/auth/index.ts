@@ -9,6 +9,7 @@ export {
   formatOpensshPrivateKey,
   generateSshKeyPair,
   parseIdentityFile,
+  selfSignedP256Certificate,
   type IdentityFile,
   type ParsedIdentityFile,
   type SshKeyPair,

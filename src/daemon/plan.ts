@@ -3,6 +3,7 @@ import type { Config } from "../config/index.js";
 import type { Logger } from "../log/index.js";
 import { createDaemonMetrics, type DaemonMetrics, type NodeMetrics } from "../metrics/index.js";
 import { startNodeService, type NodeService } from "../node/index.js";
+import { startProxyService, type ProxyService } from "../proxy/index.js";
 import { startDiagServer, type DiagServer } from "./diag.js";
 import type { MissingService, Service } from "./service.js";
 
@@ -109,6 +110,28 @@ function sshService(
   };
 }
 
+/** The Proxy Service next to the auth server in this process (started after it). */
+function proxyService(config: Config, logger: Logger, auth: () => AuthServer | undefined): Service {
+  let proxy: ProxyService | undefined;
+  return {
+    name: "proxy",
+    async start() {
+      const server = auth();
+      if (server === undefined) throw new Error("the auth service must start before the proxy");
+      proxy = await startProxyService({
+        config,
+        logger,
+        authAddr: server.localAddr,
+        clusterName: server.state.clusterName,
+      });
+    },
+    async stop() {
+      await proxy?.close();
+      proxy = undefined;
+    },
+  };
+}
+
 /** Decides what this config asks the daemon to run, and which of those parts are not built yet. */
 export function planServices(config: Config, logger: Logger): ServicePlan {
   const services: Service[] = [];
@@ -130,14 +153,19 @@ export function planServices(config: Config, logger: Logger): ServicePlan {
     auth = built.get;
   }
   if (config.proxy_service.enabled) {
-    missing.push({
-      name: "proxy_service",
-      reason: "the Proxy Service is not built yet (issue #7)",
-    });
+    if (auth !== undefined) {
+      services.push(proxyService(config, logger, auth));
+    } else {
+      missing.push({
+        name: "proxy_service",
+        reason:
+          "a Proxy Service of its own (without auth_service in this process) is not built yet (issue #7)",
+      });
+    }
   }
   if (config.ssh_service.enabled) {
-    const { auth_server, auth_servers } = config.teleport;
-    if (auth_server !== undefined || auth_servers.length > 0) {
+    const { auth_server, auth_servers, proxy_server } = config.teleport;
+    if (auth_server !== undefined || auth_servers.length > 0 || proxy_server !== undefined) {
       services.push(sshService(config, logger, metrics?.node));
     } else if (auth !== undefined) {
       // All-in-one: listed after auth, so auth starts first and stops last.
@@ -146,7 +174,7 @@ export function planServices(config: Config, logger: Logger): ServicePlan {
       missing.push({
         name: "ssh_service",
         reason:
-          "the SSH Service needs an auth server: set teleport.auth_server, auth_token and ca_pin to join one, or enable auth_service in this process",
+          "the SSH Service needs an auth server: set teleport.auth_server (or proxy_server), auth_token and ca_pin to join one, or enable auth_service in this process",
       });
     }
   }

@@ -49,11 +49,14 @@ export interface NodeService {
   close(): Promise<void>;
 }
 
+/** Where the node reaches the auth API: auth_server, or through the proxy's web port. */
 function authAddr(config: Config): string {
-  const addr = config.teleport.auth_server ?? config.teleport.auth_servers[0];
+  const { auth_server, auth_servers, proxy_server } = config.teleport;
+  // The proxy passes connections for the auth server through to it (its TLS router).
+  const addr = auth_server ?? auth_servers[0] ?? proxy_server;
   if (addr === undefined) {
     throw new NodeJoinError(
-      "ssh_service needs teleport.auth_server (joining through proxy_server is not supported yet)",
+      "ssh_service needs teleport.auth_server or teleport.proxy_server to reach the cluster",
     );
   }
   return addr.addr;

@@ -118,7 +118,9 @@ export interface NodeFixture {
 export function nodeConfigYaml(options: {
   nodename?: string;
   dataDir: string;
-  authServer: string;
+  /** One of the two: the auth server's address, or the proxy's web address. */
+  authServer?: string;
+  proxyServer?: string;
   token?: string;
   caPin?: string;
   port: number;
@@ -133,7 +135,8 @@ export function nodeConfigYaml(options: {
     `  nodename: ${options.nodename ?? "node-1"}`,
     `  data_dir: ${options.dataDir}`,
     ...(options.token === undefined ? [] : [`  auth_token: ${options.token}`]),
-    `  auth_server: ${options.authServer}`,
+    ...(options.authServer === undefined ? [] : [`  auth_server: ${options.authServer}`]),
+    ...(options.proxyServer === undefined ? [] : [`  proxy_server: ${options.proxyServer}`]),
     ...(options.caPin === undefined ? [] : [`  ca_pin: ${options.caPin}`]),
     "auth_service:",
     "  enabled: false",
