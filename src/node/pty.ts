@@ -5,7 +5,8 @@
 // handed on (measured: 2 runs in 300 of `printf …; exit` lost printf's output). So, like sshd,
 // we hold the slave side open ourselves while the program runs: the master never sees EIO, and
 // node-pty drains it before reporting the exit.
-import { closeSync, constants, openSync } from "node:fs";
+import { closeSync, constants, openSync, readSync } from "node:fs";
+import { Readable } from "node:stream";
 import { spawn, type IPty } from "node-pty";
 
 export interface PtyOptions {
@@ -51,6 +52,47 @@ function slavePath(pty: IPty): string {
   return path;
 }
 
+/** Reads what the master side still holds, without waiting; stops at EAGAIN or EIO. */
+function readRemaining(fd: number, emit: (bytes: Buffer) => void): void {
+  const buffer = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buffer);
+    } catch {
+      return;
+    }
+    if (n <= 0) return;
+    emit(Buffer.from(buffer.subarray(0, n)));
+  }
+}
+
+/**
+ * node-pty destroys its reader 200 ms after the program exits (the slave side we hold never
+ * closes). Output still unread then — the reader paused because the client is slow, or a busy
+ * event loop — would be lost: hand it on first, from the stream's buffer and from the terminal.
+ */
+function drainBeforeDestroy(pty: IPty, emit: (bytes: Buffer) => void): void {
+  const socket: unknown = Reflect.get(pty, "_socket");
+  const fd: unknown = Reflect.get(pty, "_fd");
+  if (!(socket instanceof Readable) || typeof fd !== "number") {
+    pty.kill("SIGKILL");
+    throw new PtyError(
+      "node-pty's internals are not the ones this project was built for (no _socket/_fd): " +
+        "run `npm ci` to install the locked version",
+    );
+  }
+  const destroy = socket.destroy.bind(socket);
+  socket.destroy = (error?: Error) => {
+    if (!socket.destroyed) {
+      // read() hands each buffered chunk to the "data" listeners, paused or not.
+      while (socket.read() !== null);
+      readRemaining(fd, emit);
+    }
+    return destroy(error);
+  };
+}
+
 export function spawnPty(file: string, args: string[], options: PtyOptions): Pty {
   const pty = spawn(file, args, {
     name: options.term,
@@ -64,11 +106,12 @@ export function spawnPty(file: string, args: string[], options: PtyOptions): Pty
   // O_NOCTTY: the terminal must not become the daemon's controlling terminal.
   const slave = openSync(slavePath(pty), constants.O_RDWR | constants.O_NOCTTY);
   const listeners: ((bytes: Buffer) => void)[] = [];
-  // The typings say string; with encoding null node-pty hands over Buffers.
-  pty.onData((data: string | Buffer) => {
-    const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  const emit = (bytes: Buffer): void => {
     for (const listener of listeners) listener(bytes);
-  });
+  };
+  // The typings say string; with encoding null node-pty hands over Buffers.
+  pty.onData((data: string | Buffer) => emit(typeof data === "string" ? Buffer.from(data) : data));
+  drainBeforeDestroy(pty, emit);
   const exited = new Promise<PtyExit>((resolve) =>
     pty.onExit(({ exitCode, signal }) => {
       closeSync(slave);

@@ -45,3 +45,24 @@ it("keeps the output a program writes just before it exits, every time", async (
   }
   assert.deepEqual(lost, []);
 });
+
+it("hands on output still unread when the program exits while reading is paused", async () => {
+  // The reader is paused (a slow client) while the program writes less than the terminal
+  // holds and exits: node-pty would then destroy its reader with the output still inside.
+  const shell = spawnPty("/bin/sh", ["-c", "head -c 3000 /dev/zero | tr '\\0' x"], {
+    term: "xterm",
+    cols: 80,
+    rows: 24,
+    cwd: "/",
+    env: { PATH: "/usr/bin:/bin" },
+  });
+  shell.pause();
+  let received = 0;
+  shell.onData((bytes) => (received += bytes.length));
+  // A program blocked on a full terminal would never exit: fail instead of hanging.
+  const timer = setTimeout(() => shell.kill("SIGKILL"), 10_000);
+  const { exitCode } = await shell.exited;
+  clearTimeout(timer);
+  assert.equal(exitCode, 0);
+  assert.equal(received, 3000);
+});
