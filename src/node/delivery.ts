@@ -4,8 +4,9 @@
 // on disk and are retried; a node that restarts completes what its sessions left unfinished and
 // delivers it. Each event reaches the audit log once: auth skips uids it has already stored.
 import { createReadStream } from "node:fs";
-import { unlink } from "node:fs/promises";
-import { basename } from "node:path";
+import { randomUUID } from "node:crypto";
+import { mkdir, open, readdir, readFile, unlink } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { AuthApiError, MAX_EVENTS_PER_BATCH, type AuthClient } from "../auth/index.js";
 import type { Logger } from "../log/index.js";
 import { completeAll, RecordingReader, type CompletedRecording } from "../recording/index.js";
@@ -15,10 +16,17 @@ export interface DeliveryOptions {
   client: AuthClient;
   /** The node's upload folder: uploadDir(dataDir). */
   uploadDir: string;
+  /** Where audit events outside any session (refused logins) wait: eventSpoolDir(dataDir). */
+  spoolDir: string;
   logger: Logger;
   /** First wait after a failed delivery, doubled up to maxRetryMs (defaults 1 s and 10 s). */
   retryMs?: number;
   maxRetryMs?: number;
+}
+
+/** `<dataDir>/log/upload/events`: audit events outside sessions, waiting for auth. */
+export function eventSpoolDir(dataDir: string): string {
+  return join(dataDir, "log", "upload", "events");
 }
 
 interface Pending {
@@ -32,6 +40,8 @@ export class RecordingDelivery {
   readonly #options: DeliveryOptions;
   readonly #log: Logger;
   readonly #queue = new Map<string, Pending>();
+  /** Spool files of events to send, with their failure counts. */
+  readonly #spooled = new Map<string, number>();
   #running: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -48,12 +58,37 @@ export class RecordingDelivery {
   }
 
   /**
+   * Keeps `events` on disk (fsynced) until auth has them, so a refused login is audited even
+   * when auth is away or the node restarts first.
+   */
+  async spoolEvents(events: readonly object[]): Promise<void> {
+    const { spoolDir } = this.#options;
+    await mkdir(spoolDir, { recursive: true, mode: 0o700 });
+    const path = join(spoolDir, `${Date.now()}-${randomUUID()}.jsonl`);
+    const file = await open(path, "wx", 0o600);
+    try {
+      await file.writeFile(events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    this.#spooled.set(path, 0);
+    this.#kick(0);
+  }
+
+  /**
    * At start-up, before any session records: completes the recordings a stopped node left
    * unfinished and queues every recording in the upload folder. Returns how many it queued.
    */
   async recover(): Promise<number> {
-    const { uploadDir } = this.#options;
+    const { uploadDir, spoolDir } = this.#options;
     let queued = 0;
+    const spooled = await readdir(spoolDir).catch(() => []);
+    for (const name of spooled.filter((n) => n.endsWith(".jsonl")).sort()) {
+      this.#spooled.set(join(spoolDir, name), 0);
+      queued += 1;
+    }
+    if (queued > 0) this.#kick(0);
     for (const outcome of await completeAll({ uploadDir })) {
       const { sid } = outcome;
       if (outcome.status === "failed") {
@@ -84,7 +119,7 @@ export class RecordingDelivery {
 
   /** Resolves when the queue is empty (for tests and an orderly stop). */
   drained(): Promise<void> {
-    if (this.#queue.size === 0) return Promise.resolve();
+    if (this.#queue.size === 0 && this.#spooled.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.add(resolve));
   }
 
@@ -108,18 +143,39 @@ export class RecordingDelivery {
   }
 
   #afterRun(): void {
-    if (this.#queue.size === 0) {
+    if (this.#queue.size === 0 && this.#spooled.size === 0) {
       for (const resolve of this.#idle) resolve();
       this.#idle.clear();
       return;
     }
-    const failures = Math.min(...[...this.#queue.values()].map((p) => p.failures));
+    const failures = Math.min(
+      ...[...this.#queue.values()].map((p) => p.failures),
+      ...this.#spooled.values(),
+    );
     if (failures === 0) return this.#kick(0);
     const base = this.#options.retryMs ?? 1000;
     this.#kick(Math.min(base * 2 ** (failures - 1), this.#options.maxRetryMs ?? 10_000));
   }
 
   async #run(): Promise<void> {
+    for (const [path, failures] of [...this.#spooled]) {
+      if (this.#closed) return;
+      try {
+        await this.#sendSpooled(path);
+        this.#spooled.delete(path);
+      } catch (error) {
+        if (failures === 0) {
+          this.#log.warn(
+            { err: error },
+            `Sending audit events to auth failed (${errorMessage(error)}); they wait in ${path}.`,
+          );
+        }
+        // Auth is likely down: every file waits for the next try.
+        for (const [other, count] of this.#spooled) this.#spooled.set(other, Math.max(count, 1));
+        this.#spooled.set(path, failures + 1);
+        return;
+      }
+    }
     for (const pending of [...this.#queue.values()]) {
       if (this.#closed) return;
       const { sid } = pending.completed;
@@ -174,6 +230,30 @@ export class RecordingDelivery {
         }
       });
     }
+  }
+
+  async #sendSpooled(path: string): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    const events: object[] = [];
+    for (const line of text.split("\n")) {
+      if (line.trim() === "") continue;
+      try {
+        events.push(JSON.parse(line) as object);
+      } catch {
+        // A line cut by a crash mid-write: the file was never complete, so nothing was promised.
+        this.#log.warn({ path }, "Skipped a damaged line of spooled audit events.");
+      }
+    }
+    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_BATCH) {
+      await this.#options.client.sendEvents(events.slice(i, i + MAX_EVENTS_PER_BATCH));
+    }
+    await unlink(path);
   }
 
   async #sendEvents(completed: CompletedRecording): Promise<void> {

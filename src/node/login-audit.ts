@@ -1,9 +1,9 @@
 // Refused logins in the audit log: Teleport's "auth" event (T3007W, "auth attempt failed") with
-// the reason, sent to auth at once. Only certificate attempts count, as in Teleport: a plain key
+// the reason, kept on the node's disk until auth has it (see delivery.ts). Only certificate attempts count, as in Teleport: a plain key
 // or the "none" probe every client starts with is no login attempt worth recording.
-import type { AuthClient } from "../auth/index.js";
 import { createEvent, type AuditEventOf } from "../events/index.js";
 import type { Logger } from "../log/index.js";
+import type { RecordingDelivery } from "./delivery.js";
 import { errorMessage } from "./errors.js";
 
 export interface RefusedLogin {
@@ -17,7 +17,7 @@ export interface RefusedLogin {
 }
 
 export interface LoginAuditOptions {
-  client: AuthClient;
+  delivery: RecordingDelivery;
   logger: Logger;
   clusterName: string;
   serverId: string;
@@ -42,17 +42,17 @@ export function refusedLoginEvent(
   );
 }
 
-/** Sends the event; a failed send is logged (the refusal itself is in the node's log anyway). */
+/** Spools the event for delivery; only a node that cannot write its data dir fails here. */
 export async function auditRefusedLogin(
   refused: RefusedLogin,
   options: LoginAuditOptions,
 ): Promise<void> {
   try {
-    await options.client.sendEvents([refusedLoginEvent(refused, options)]);
+    await options.delivery.spoolEvents([refusedLoginEvent(refused, options)]);
   } catch (error) {
-    options.logger.warn(
+    options.logger.error(
       { component: "node", login: refused.login, remote: refused.remoteAddr },
-      `Sending the audit event of a refused login to auth failed: ${errorMessage(error)}`,
+      `The audit event of a refused login cannot be kept for auth: ${errorMessage(error)}`,
     );
   }
 }

@@ -115,7 +115,7 @@ export async function startSshServer(options: SshServerOptions): Promise<NodeSsh
   const caKeys = userCaKeys(identity.sshUserCaLines);
   const sessionHost: SessionHost = { ...options.sessionHost, client: options.client, logger };
   const audit: LoginAuditOptions = {
-    client: options.client,
+    delivery: options.sessionHost.delivery,
     logger,
     clusterName: identity.clusterName,
     serverId: identity.hostId,

@@ -10,7 +10,7 @@ import type { Logger } from "../log/index.js";
 import type { NodeMetrics } from "../metrics/index.js";
 import { VERSION } from "../version.js";
 import { uploadDir } from "../recording/index.js";
-import { RecordingDelivery } from "./delivery.js";
+import { eventSpoolDir, RecordingDelivery } from "./delivery.js";
 import { NodeJoinError, errorMessage } from "./errors.js";
 import {
   identityDir,
@@ -120,6 +120,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const delivery = new RecordingDelivery({
     client,
     uploadDir: uploadDir(teleport.data_dir),
+    spoolDir: eventSpoolDir(teleport.data_dir),
     logger,
   });
   // Before any session records: what a stopped node left behind is completed and delivered.

@@ -184,6 +184,31 @@ describe("a delivery whose answer was lost", { skip }, () => {
   });
 });
 
+describe("a refused login while auth is away", { skip }, () => {
+  let fixture: NodeFixture | undefined;
+  after(() => fixture?.close());
+
+  it("is audited once auth is back, even after the node restarted in between", async () => {
+    fixture = await startNodeFixture({ enhanced: false });
+    const user = await fixture.addUser("mallory", { roles: ["access"], logins: ["root"] });
+    const { auth } = fixture;
+    await auth.stop();
+    const refused = await fixture.ssh(user, "nobody", "/bin/true");
+    assert.equal(refused.status, 255, refused.stderr);
+    await fixture.restartNode();
+    await auth.start();
+    const [event] = await waitForEvents(
+      auth,
+      "the auth event of the refused login",
+      async () => (await auth.admin.searchEvents({ limit: "100" })).events,
+      (events) => events.some((e) => e["event"] === "auth"),
+    ).then((events) => events.filter((e) => e["event"] === "auth"));
+    assert.equal(event?.["user"], "mallory");
+    assert.equal(event?.["login"], "nobody");
+    assert.equal(event?.["success"], false);
+  });
+});
+
 /** Kills every process under the cgroup folder and removes it, deepest first. */
 function removeCgroupTree(dir: string): void {
   if (!existsSync(dir)) return;

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import ssh2 from "ssh2";
 import { AuthClient } from "../../src/auth/index.js";
 import { createLogger } from "../../src/log/index.js";
-import { RecordingDelivery } from "../../src/node/delivery.js";
+import { eventSpoolDir, RecordingDelivery } from "../../src/node/delivery.js";
 import { startSshServer, type NodeSshServer } from "../../src/node/server.js";
 import { hostCertificateVerifier, userCertificateAuth } from "../../src/node/ssh/index.js";
 import { uploadDir } from "../../src/recording/index.js";
@@ -224,7 +224,12 @@ describe("SSH node sessions", { skip }, () => {
         const logger = createLogger({ output: logFile, severity: "DEBUG", format: "json" });
         const { identity } = f.node;
         const client = new AuthClient({ addr: f.auth.server.addr, identity: identity.tls });
-        delivery = new RecordingDelivery({ client, uploadDir: uploadDir(f.dataDir), logger });
+        delivery = new RecordingDelivery({
+          client,
+          uploadDir: uploadDir(f.dataDir),
+          spoolDir: eventSpoolDir(f.dataDir),
+          logger,
+        });
         // A second SSH server of the node's identity, with a short keepalive (the default is
         // 5 min) and no sftp-server where it looks.
         server = await startSshServer({
