@@ -27,6 +27,7 @@ import {
   type AuditEvent,
   type AuditSearchQuery,
 } from "../src/events/index.js";
+import { median } from "./lib/median.js";
 
 const { values } = parseArgs({
   options: {
@@ -110,11 +111,6 @@ async function timed(
   const result = await reader.search(query);
   if (result.problems.length > 0) throw new Error(`unexpected problems: ${result.problems[0]}`);
   return { ms: ms(start), events: result.events.length };
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 async function writeRate(dir: string, batch: number, total: number): Promise<number> {

@@ -21,7 +21,6 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import {
   closeSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -34,7 +33,6 @@ import { availableParallelism, hostname, release, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import {
   bpfObjectPath,
   EnhancedRecorder,
@@ -51,6 +49,12 @@ import {
 import { findCgroup2Mount } from "../src/cgroup/index.js";
 import { enhancedEvent, eventJsonLine } from "../src/events/index.js";
 import { launcherArgs, launcherPath } from "../src/launcher/index.js";
+import { parseBenchArgs } from "./lib/args.js";
+import { Cleanups } from "./lib/cleanups.js";
+import { checkPrerequisites } from "./lib/prerequisites.js";
+import { median } from "./lib/median.js";
+import { runBench } from "./lib/run-bench.js";
+import { table } from "./lib/table.js";
 
 // ---- options ---------------------------------------------------------------------------------
 
@@ -87,24 +91,18 @@ const USAGE = `usage: node --import tsx bench/overhead.ts [options]
   -h, --help      this text`;
 
 function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = parseBenchArgs(
+    argv,
+    {
       repeat: { type: "string" },
       quick: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       kinds: { type: "string", default: "command,disk,network" },
       sink: { type: "string", default: "json" },
       "buffer-pages": { type: "string", default: "8,128,8" },
-      help: { type: "boolean", short: "h", default: false },
     },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+    USAGE,
+  );
   const quick = values.quick;
   const repeat = values.repeat === undefined ? (quick ? 2 : 5) : Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
@@ -468,15 +466,6 @@ function perKindTotal(values: PerKind<number>[]): PerKind<number> {
 
 // ---- statistics ------------------------------------------------------------------------------
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? Number.NaN)
-    : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
-}
-
 /** (max − min) ÷ median: how much the samples of one variant moved. */
 function spread(values: readonly number[]): number {
   if (values.length < 2) return 0;
@@ -488,10 +477,8 @@ function spread(values: readonly number[]): number {
 type TimeField = "workNs" | "launchNs" | "nodeNs" | "loopNs";
 type Samples = Record<TimeField, Record<Variant, number[]>>;
 
-type CleanupStep = () => void | Promise<void>;
-
 class Bench {
-  private readonly cleanups: CleanupStep[] = [];
+  private readonly cleanups = new Cleanups();
   private readonly samples = {} as Record<WorkloadName, Samples>;
   /** The round of each sample, in the order of samples[name][field][variant]. */
   private readonly roundOf = {} as Record<WorkloadName, Record<Variant, number[]>>;
@@ -527,17 +514,13 @@ class Bench {
 
   async setUp(): Promise<void> {
     this.startedAt = Date.now();
-    if (process.getuid?.() !== 0) throw new Error("run the benchmark as root (BPF and cgroups)");
-    launcherPath(); // throws with "run npm run build" when it is missing
-    if (!existsSync(bpfObjectPath("session"))) {
-      throw new Error(`${bpfObjectPath("session")} is missing: run bash scripts/build-native`);
-    }
+    checkPrerequisites("BPF and cgroups");
     const dir = mkdtempSync(join(tmpdir(), "teleport-bench-"));
-    this.cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    this.cleanups.add(() => rmSync(dir, { recursive: true, force: true }));
     this.fixtures = compileFixtures(dir);
 
     const mountedTracefs = ensureTracefs();
-    if (mountedTracefs) this.cleanups.push(() => unmountTracefs());
+    if (mountedTracefs) this.cleanups.add(() => unmountTracefs());
 
     const mount = findCgroup2Mount();
     if (mount === undefined) throw new Error("no cgroup v2 mount on this host");
@@ -545,10 +528,10 @@ class Bench {
     this.rootPath = `/teleport-bench-${randomUUID().slice(0, 8)}`;
     const rootDir = join(mount, this.rootPath);
     mkdirSync(rootDir);
-    this.cleanups.push(() => rmdirSync(rootDir));
+    this.cleanups.add(() => rmdirSync(rootDir));
     const plainDir = join(rootDir, "plain");
     mkdirSync(plainDir);
-    this.cleanups.push(() => rmdirSync(plainDir));
+    this.cleanups.add(() => rmdirSync(plainDir));
     this.plainProcs = join(plainDir, "cgroup.procs");
 
     const port = await this.startListener();
@@ -561,7 +544,7 @@ class Bench {
     const child = spawn(this.fixtures.acceptLoop, [], { stdio: ["ignore", "pipe", "inherit"] });
     const pid = child.pid;
     if (pid === undefined) throw new Error("the accept loop did not start");
-    this.cleanups.push(() => {
+    this.cleanups.add(() => {
       if (child.exitCode === null && child.signalCode === null) process.kill(pid, "SIGKILL");
     });
     return new Promise((resolve, reject) => {
@@ -608,7 +591,7 @@ class Bench {
   private async recordedPhase(order: readonly WorkloadName[], round: number): Promise<void> {
     const recorder = this.openRecorder();
     const closeRecorder = (): Promise<void> => recorder.close();
-    this.cleanups.push(closeRecorder);
+    this.cleanups.add(closeRecorder);
     // The idle session the outside-session variant runs beside.
     const idleSid = randomUUID();
     let idleStarted: () => void = () => undefined;
@@ -654,7 +637,7 @@ class Bench {
       await recorder.closeSession(idleSid);
       this.checkCounters(recorder.counters());
       await recorder.close();
-      this.cleanups.splice(this.cleanups.indexOf(closeRecorder), 1);
+      this.cleanups.remove(closeRecorder);
     }
   }
 
@@ -791,8 +774,7 @@ class Bench {
     }
   }
 
-  async cleanUp(): Promise<string[]> {
-    const problems: string[] = [];
+  cleanUp(): Promise<string[]> {
     for (const pid of liveChildren) {
       try {
         process.kill(pid, "SIGKILL");
@@ -800,15 +782,7 @@ class Bench {
         // already gone
       }
     }
-    for (const step of this.cleanups.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        problems.push((error as Error).message);
-      }
-    }
-    this.cleanups.length = 0;
-    return problems;
+    return this.cleanups.run();
   }
 
   report(): BenchReport {
@@ -1015,23 +989,6 @@ interface BenchReport {
   anomalies: string[];
 }
 
-function table(rows: string[][], rightAligned: (col: number) => boolean): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  }
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) =>
-          rightAligned(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
-        )
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
-
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const pct = (v: number): string => `${(v * 100).toFixed(0)}%`;
 const r3 = (v: number): string => v.toFixed(3);
@@ -1094,7 +1051,7 @@ function formatReport(report: BenchReport): string {
       met(w.met.outsideSession),
     ]);
   }
-  out.push(table(rows, (col) => col >= 1 && col !== 8 && col !== 13 && col !== 7 && col !== 12));
+  out.push(...table(rows, (col) => col >= 1 && col !== 8 && col !== 13 && col !== 7 && col !== 12));
   out.push("");
   out.push(
     "Other measures and their ratio to baseline, for reading (the targets apply to the table " +
@@ -1140,7 +1097,7 @@ function formatReport(report: BenchReport): string {
       ]);
     }
   }
-  out.push(table(loopRows, (col) => col >= 2));
+  out.push(...table(loopRows, (col) => col >= 2));
   out.push("");
   out.push(
     "Pipeline (in-session runs): kernel → records → audit JSON lines in a file; expected, " +
@@ -1180,7 +1137,7 @@ function formatReport(report: BenchReport): string {
       (p.medianBytes / 1e6).toFixed(1),
     ]);
   }
-  out.push(table(pipeRows, (col) => col >= 1));
+  out.push(...table(pipeRows, (col) => col >= 1));
   const t = report.throughput;
   out.push(
     !t.measured
@@ -1206,44 +1163,11 @@ function formatReport(report: BenchReport): string {
 
 // ---- main ------------------------------------------------------------------------------------
 
-async function main(): Promise<number> {
-  let options: BenchOptions;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`overhead: ${(error as Error).message}\n${USAGE}\n`);
-    return 64;
-  }
-  const bench = new Bench(options);
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted) return;
-    interrupted = true;
-    process.stderr.write(`overhead: ${signal}, cleaning up\n`);
-    void bench.cleanUp().finally(() => process.exit(130));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  let report: BenchReport | undefined;
-  let failure: Error | undefined;
-  try {
-    await bench.setUp();
-    await bench.run();
-    report = bench.report();
-  } catch (error) {
-    failure = error as Error;
-  }
-  const problems = await bench.cleanUp();
-  for (const p of problems) process.stderr.write(`overhead: cleanup: ${p}\n`);
-  if (failure !== undefined) {
-    process.stderr.write(`overhead: ${failure.stack ?? failure.message}\n`);
-    return 1;
-  }
-  if (report === undefined) return 1;
-  process.stdout.write(
+process.exitCode = await runBench({
+  name: "overhead",
+  usage: USAGE,
+  parseOptions,
+  create: (options) => new Bench(options),
+  format: (report, options) =>
     options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report),
-  );
-  return problems.length > 0 ? 1 : 0;
-}
-
-process.exitCode = await main();
+});

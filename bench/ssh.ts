@@ -14,20 +14,22 @@
 // sshd). A missed target still exits 0; a failed run (ssh exit ≠ 0, wrong byte count) exits 1.
 // Run as root, after `npm run build`. See bench/README.md.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
-import { bpfObjectPath } from "../src/bpf/index.js";
-import { launcherPath } from "../src/launcher/index.js";
+import { freePort } from "../test/helpers/net.js";
 import { negotiated, RunFailed, runTimed, sshArgs, type Target } from "./ssh/client.js";
 import { cgroupCpuSeconds } from "./ssh/cgroup-cpu.js";
 import { startCluster, type BenchCluster, type BenchNode } from "./ssh/cluster.js";
-import { freePort } from "./ssh/free-port.js";
+import { parseBenchArgs } from "./lib/args.js";
+import { Cleanups } from "./lib/cleanups.js";
+import { checkPrerequisites } from "./lib/prerequisites.js";
+import { median } from "./lib/median.js";
+import { runBench } from "./lib/run-bench.js";
 import { addHostAccount } from "./ssh/host-account.js";
-import { formatReport, median, type BenchReport, type ServerReport } from "./ssh/report.js";
+import { formatReport, type BenchReport, type ServerReport } from "./ssh/report.js";
 import { SSHD_PATH, startSshd } from "./ssh/sshd.js";
 
 // ---- options ---------------------------------------------------------------------------------
@@ -68,23 +70,17 @@ function count(value: string | undefined, fallback: number, name: string): numbe
 }
 
 function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = parseBenchArgs(
+    argv,
+    {
       runs: { type: "string" },
       "latency-runs": { type: "string" },
       quick: { type: "boolean", default: false },
       login: { type: "string" },
       kex: { type: "string", default: DEFAULT_KEX },
-      help: { type: "boolean", short: "h", default: false },
     },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+    USAGE,
+  );
   return {
     runs: count(values.runs, values.quick ? 2 : 5, "--runs"),
     latencyRuns: count(values["latency-runs"], values.quick ? 10 : 50, "--latency-runs"),
@@ -169,10 +165,8 @@ async function labelled<T>(server: Target, run: Promise<T>): Promise<T> {
   }
 }
 
-type CleanupStep = () => void | Promise<void>;
-
 class Bench {
-  private readonly cleanups: CleanupStep[] = [];
+  private readonly cleanups = new Cleanups();
   private servers: Server[] = [];
   private cluster!: BenchCluster;
   private runTimedPath = "";
@@ -191,20 +185,16 @@ class Bench {
 
   async setUp(): Promise<void> {
     this.startedAt = Date.now();
-    if (process.getuid?.() !== 0) throw new Error("run the benchmark as root (BPF, cgroups, sshd)");
-    launcherPath(); // throws with "run npm run build" when it is missing
-    if (!existsSync(bpfObjectPath("session"))) {
-      throw new Error(`${bpfObjectPath("session")} is missing: run bash scripts/build-native`);
-    }
+    checkPrerequisites("BPF, cgroups, sshd");
     this.ssh = onPath("ssh");
     this.client = spawnSync(this.ssh, ["-V"], { encoding: "utf8" }).stderr.trim();
     const dir = mkdtempSync(join(tmpdir(), "teleport-bench-ssh-"));
-    this.cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    this.cleanups.add(() => rmSync(dir, { recursive: true, force: true }));
     this.runTimedPath = compileRunTimed(dir);
 
     if (this.options.login === undefined) {
       const account = addHostAccount(dir);
-      this.cleanups.push(() => account.remove());
+      this.cleanups.add(() => account.remove());
       this.login = account.login;
     } else {
       this.login = this.options.login;
@@ -214,7 +204,7 @@ class Bench {
     const clusterDir = join(dir, "cluster");
     mkdirSync(clusterDir);
     this.cluster = await startCluster(clusterDir, this.login);
-    this.cleanups.push(() => this.cluster.close());
+    this.cleanups.add(() => this.cluster.close());
     const off = await this.cluster.startNode("bench-off", false);
     const on = await this.cluster.startNode("bench-on", true);
 
@@ -229,7 +219,7 @@ class Bench {
       hostCertificate: host.certificate,
       cgroupMount: this.cluster.cgroupMount,
     });
-    this.cleanups.push(() => sshd.stop());
+    this.cleanups.add(() => sshd.stop());
     const version = spawnSync(SSHD_PATH, ["-V"], { encoding: "utf8" }).stderr;
     const sshdVersion = /OpenSSH_[^\s,]+/.exec(version)?.[0] ?? "OpenSSH";
 
@@ -387,62 +377,18 @@ class Bench {
     };
   }
 
-  async cleanUp(): Promise<string[]> {
-    const problems: string[] = [];
-    // Taken out at once: a signal's clean-up and the main flow's may both get here.
-    for (const step of this.cleanups.splice(0).reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        problems.push((error as Error).message);
-      }
-    }
-    return problems;
+  cleanUp(): Promise<string[]> {
+    return this.cleanups.run();
   }
 }
 
 // ---- main ------------------------------------------------------------------------------------
 
-async function main(): Promise<number> {
-  let options: BenchOptions;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`ssh: ${(error as Error).message}\n${USAGE}\n`);
-    return 64;
-  }
-  const bench = new Bench(options);
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted) return;
-    interrupted = true;
-    process.stderr.write(`ssh: ${signal}, cleaning up\n`);
-    void bench.cleanUp().finally(() => process.exit(130));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  let report: BenchReport | undefined;
-  let failure: Error | undefined;
-  try {
-    await bench.setUp();
-    await bench.run();
-    report = bench.report();
-  } catch (error) {
-    failure = error as Error;
-  }
-  const problems = await bench.cleanUp();
-  for (const p of problems) process.stderr.write(`ssh: cleanup: ${p}\n`);
-  // After a signal, a run failing because its server is gone is no news.
-  if (interrupted) return 130;
-  if (failure !== undefined) {
-    const detail =
-      failure instanceof RunFailed ? failure.message : (failure.stack ?? failure.message);
-    process.stderr.write(`ssh: ${detail}\n`);
-    return 1;
-  }
-  if (report === undefined) return 1;
-  process.stdout.write(formatReport(report));
-  return problems.length > 0 ? 1 : 0;
-}
-
-process.exitCode = await main();
+process.exitCode = await runBench({
+  name: "ssh",
+  usage: USAGE,
+  parseOptions,
+  create: (options) => new Bench(options),
+  format: formatReport,
+  messageOnly: (failure) => failure instanceof RunFailed,
+});

@@ -17,7 +17,8 @@ import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { parseConfig } from "../../src/config/index.js";
 import { createLogger, type Logger } from "../../src/log/index.js";
 import { startNodeService, type NodeService } from "../../src/node/index.js";
-import { freePort } from "./free-port.js";
+import { freePort } from "../../test/helpers/net.js";
+import { nodeConfigYaml } from "../../test/integration/node-fixture.js";
 
 /** What the ssh client needs to log in anywhere in the cluster (and to sshd trusting its CAs). */
 export interface ClientFiles {
@@ -49,42 +50,6 @@ export interface BenchCluster {
 }
 
 const USER = "bench";
-
-function nodeConfigYaml(o: {
-  name: string;
-  dataDir: string;
-  authServer: string;
-  token: string;
-  caPin: string;
-  port: number;
-  enhanced: boolean;
-  cgroupPath: string;
-  rootPath: string;
-}): string {
-  return [
-    "version: v3",
-    "teleport:",
-    `  nodename: ${o.name}`,
-    `  data_dir: ${o.dataDir}`,
-    `  auth_token: ${o.token}`,
-    `  auth_server: ${o.authServer}`,
-    `  ca_pin: ${o.caPin}`,
-    "auth_service:",
-    "  enabled: false",
-    "proxy_service:",
-    "  enabled: false",
-    "ssh_service:",
-    "  enabled: true",
-    `  listen_addr: 127.0.0.1:${o.port}`,
-    "  labels:",
-    "    env: bench",
-    "  enhanced_recording:",
-    `    enabled: ${o.enhanced}`,
-    `    cgroup_path: ${o.cgroupPath}`,
-    `    root_path: ${o.rootPath}`,
-    "",
-  ].join("\n");
-}
 
 /**
  * Starts auth in `dir` and signs a certificate for a user who may log in as `login`. Logs go to
@@ -151,15 +116,16 @@ export async function startCluster(dir: string, login: string): Promise<BenchClu
         mkdirSync(dataDir);
         const config = parseConfig(
           nodeConfigYaml({
-            name,
+            nodename: name,
             dataDir,
             authServer: auth.addr,
             token: token.token,
             caPin: auth.state.caPin,
             port: await freePort(),
-            enhanced,
-            cgroupPath,
             rootPath,
+            enhanced,
+            labels: { env: "bench" },
+            sshServiceLines: [],
           }),
           `${name}.yaml`,
         );

@@ -1,4 +1,6 @@
 // The table bench/ssh.ts prints: per server, medians, spread, ratios to sshd and the targets.
+import { median } from "../lib/median.js";
+import { table } from "../lib/table.js";
 
 export const THROUGHPUT_TARGET = 0.9;
 export const LATENCY_TARGET = 1.5;
@@ -28,28 +30,7 @@ export interface BenchReport {
   seconds: number;
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? Number.NaN)
-    : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
-}
-
 const MIB = 1024 * 1024;
-
-function table(rows: string[][], rightAligned: ReadonlySet<number>): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((row) =>
-    row
-      .map((cell, i) =>
-        rightAligned.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
-      )
-      .join("  ")
-      .trimEnd(),
-  );
-}
 
 function verdict(met: boolean): string {
   return met ? "met" : "NOT met";
@@ -78,7 +59,7 @@ export function formatReport(r: BenchReport): string {
         ["server", "cipher [MAC], key exchange, host key"],
         ...all.map((s) => [s.label, s.algorithms]),
       ],
-      new Set(),
+      () => false,
     ),
     "",
   );
@@ -106,7 +87,7 @@ export function formatReport(r: BenchReport): string {
           ];
         }),
       ],
-      new Set([1, 2, 3, 4, 5, 6]),
+      (col) => col >= 1 && col <= 6,
     ).map((l) => `  ${l}`),
     "",
   );
@@ -130,7 +111,7 @@ export function formatReport(r: BenchReport): string {
           ];
         }),
       ],
-      new Set([1, 2, 3, 4, 5]),
+      (col) => col >= 1 && col <= 5,
     ).map((l) => `  ${l}`),
     "",
     "ratio: node median ÷ sshd median. rounds: lowest and highest node ÷ sshd within one round.",

@@ -7,27 +7,31 @@ export interface SshResult {
 }
 
 /**
- * Runs the real OpenSSH client without blocking this process (the server it talks to may be in
- * it), with no user config and no agent: only the keys and options on the command line count.
- * `input`, when given, is its stdin. Killed by pid after 20 s so a hung login fails the test instead of hanging it.
+ * Runs an OpenSSH client program without blocking this process (the server it talks to may be
+ * in it), with no user config and no agent: only the keys and options on the command line count.
+ * `input`, when given, is its stdin. Killed by pid after `timeoutMs` so a hung login or transfer
+ * fails the test instead of hanging it.
  */
-export function runOpenSsh(args: string[], input?: string): Promise<SshResult> {
+export function runOpenSshTool(
+  tool: "ssh" | "scp" | "sftp",
+  args: string[],
+  options: { input?: string | undefined; timeoutMs: number },
+): Promise<SshResult> {
   const env = { ...process.env };
   delete env["SSH_AUTH_SOCK"];
-  const child = spawn(
-    "ssh",
-    ["-F", "/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", ...args],
-    { env, stdio: ["pipe", "pipe", "pipe"] },
-  );
+  const child = spawn(tool, ["-F", "/dev/null", "-o", "BatchMode=yes", ...args], {
+    env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   // No input: stdin at end of file at once, as /dev/null would be.
-  child.stdin.end(input ?? "");
+  child.stdin.end(options.input ?? "");
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const timer = setTimeout(
     () => child.pid !== undefined && process.kill(child.pid, "SIGKILL"),
-    20_000,
+    options.timeoutMs,
   );
   return new Promise((resolve, reject) => {
     child.on("error", reject);
@@ -36,4 +40,9 @@ export function runOpenSsh(args: string[], input?: string): Promise<SshResult> {
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/** The real ssh client (see runOpenSshTool), giving up on a connection after 10 s, on all after 20 s. */
+export function runOpenSsh(args: string[], input?: string): Promise<SshResult> {
+  return runOpenSshTool("ssh", ["-o", "ConnectTimeout=10", ...args], { input, timeoutMs: 20_000 });
 }

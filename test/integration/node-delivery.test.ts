@@ -24,7 +24,7 @@ import { tempDir } from "../helpers/tmp.js";
 import { startAuthFixture, type AuthFixture } from "./auth-fixture.js";
 import {
   createUserFiles,
-  nodeConfigYaml,
+  joiningNodeYaml,
   opensshArgs,
   startNodeFixture,
   type NodeFixture,
@@ -245,16 +245,12 @@ describe("a node killed mid-session", { skip }, () => {
     const dir = tempDir("node-kill-");
     const dataDir = join(dir, "data");
     mkdirSync(dataDir);
-    const token = await auth.admin.addToken({ roles: ["node"], ttl: "5m" });
     const port = await freePort();
     const configFile = join(dir, "teleport.yaml");
     writeFileSync(
       configFile,
-      nodeConfigYaml({
+      await joiningNodeYaml(auth, {
         dataDir,
-        authServer: auth.server.addr,
-        token: token.token,
-        caPin: auth.server.state.caPin,
         port,
         rootPath,
         enhanced: true,

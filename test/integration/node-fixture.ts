@@ -1,13 +1,15 @@
 // An SSH node in this process, joined with a token to an in-process auth server, and OpenSSH
 // client files (key, certificate, known_hosts trusting the host CA) for the users a test adds.
 import { randomUUID } from "node:crypto";
-import { existsSync, rmdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ConnectConfig } from "ssh2";
 import { formatOpensshPrivateKey } from "../../src/auth/index.js";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { parseConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/log/index.js";
 import { startNodeService, type NodeService } from "../../src/node/index.js";
+import { hostCertificateVerifier, userCertificateAuth } from "../../src/node/ssh/index.js";
 import { freePort } from "../helpers/net.js";
 import { runOpenSsh, type SshResult } from "../helpers/openssh.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -107,6 +109,8 @@ export interface NodeFixture {
   ): Promise<UserFiles>;
   /** OpenSSH client arguments logging in as `login` with the user's files, then the command. */
   sshArgs(user: UserFiles, login: string, command?: string): string[];
+  /** ssh2 client options to the node as `login` with the user's files, checking its host certificate. */
+  ssh2Config(user: UserFiles, login: string): ConnectConfig;
   ssh(user: UserFiles, login: string, command: string, input?: string): Promise<SshResult>;
   /** Stops the node and starts it again on the same data dir and port. */
   restartNode(config?: Config): Promise<void>;
@@ -115,7 +119,7 @@ export interface NodeFixture {
   close(): Promise<void>;
 }
 
-export function nodeConfigYaml(options: {
+export interface NodeConfigOptions {
   nodename?: string;
   dataDir: string;
   /** One of the two: the auth server's address, or the proxy's web address. */
@@ -128,7 +132,9 @@ export function nodeConfigYaml(options: {
   enhanced: boolean;
   labels: Record<string, string>;
   sshServiceLines: string[];
-}): string {
+}
+
+export function nodeConfigYaml(options: NodeConfigOptions): string {
   return [
     "version: v3",
     "teleport:",
@@ -156,19 +162,29 @@ export function nodeConfigYaml(options: {
   ].join("\n");
 }
 
+/** A node config that joins `auth` directly, with a fresh node token and its CA pinned. */
+export async function joiningNodeYaml(
+  auth: AuthFixture,
+  options: Omit<NodeConfigOptions, "authServer" | "proxyServer" | "token" | "caPin">,
+): Promise<string> {
+  const token = await auth.admin.addToken({ roles: ["node"], ttl: "5m" });
+  return nodeConfigYaml({
+    ...options,
+    authServer: auth.server.addr,
+    token: token.token,
+    caPin: auth.server.state.caPin,
+  });
+}
+
 export async function startNodeFixture(options: NodeFixtureOptions = {}): Promise<NodeFixture> {
   const dir = tempDir("node-");
   const dataDir = join(dir, "data");
   const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
   const auth = await startAuthFixture();
-  const token = await auth.admin.addToken({ roles: ["node"], ttl: "5m" });
   const port = await freePort();
   const config = parseConfig(
-    nodeConfigYaml({
+    await joiningNodeYaml(auth, {
       dataDir,
-      authServer: auth.server.addr,
-      token: token.token,
-      caPin: auth.server.state.caPin,
       port,
       rootPath,
       enhanced: options.enhanced ?? true,
@@ -195,6 +211,21 @@ export async function startNodeFixture(options: NodeFixtureOptions = {}): Promis
     },
     sshArgs(user, login, command) {
       return opensshArgs({ port, user, login, command });
+    },
+    ssh2Config(user, login) {
+      return {
+        host: "127.0.0.1",
+        port,
+        ...userCertificateAuth({
+          username: login,
+          privateKey: readFileSync(user.keyFile, "utf8"),
+          certificate: readFileSync(user.certFile, "utf8"),
+        }),
+        ...hostCertificateVerifier({
+          hostCaKeys: [auth.server.state.cas.hostCa.ssh.publicKey],
+          hostname: fixture.node.identity.hostId,
+        }),
+      };
     },
     ssh(user, login, command, input) {
       return runOpenSsh(fixture.sshArgs(user, login, command), input);

@@ -14,7 +14,7 @@ import { freePort } from "../helpers/net.js";
 import { runOpenSsh } from "../helpers/openssh.js";
 import { tempDir } from "../helpers/tmp.js";
 import { startAuthFixture, type AuthFixture } from "./auth-fixture.js";
-import { createUserFiles, nodeConfigYaml, opensshArgs } from "./node-fixture.js";
+import { createUserFiles, joiningNodeYaml, opensshArgs } from "./node-fixture.js";
 
 const skip = process.getuid?.() !== 0 ? "needs root (BPF, cgroups, setuid)" : false;
 
@@ -39,15 +39,11 @@ describe("two node instances on one host", { skip }, () => {
 
   async function startInstance(fixture: AuthFixture, name: string): Promise<Instance> {
     const dir = tempDir(`${name}-`);
-    const token = await fixture.admin.addToken({ roles: ["node"], ttl: "5m" });
     const port = await freePort();
     const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
-    const yaml = nodeConfigYaml({
+    const yaml = await joiningNodeYaml(fixture, {
       nodename: name,
       dataDir: join(dir, "data"),
-      authServer: fixture.server.addr,
-      token: token.token,
-      caPin: fixture.server.state.caPin,
       port,
       rootPath,
       enhanced: true,

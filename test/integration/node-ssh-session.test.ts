@@ -12,7 +12,6 @@ import { AuthClient } from "../../src/auth/index.js";
 import { createLogger } from "../../src/log/index.js";
 import { eventSpoolDir, RecordingDelivery } from "../../src/node/delivery.js";
 import { startSshServer, type NodeSshServer } from "../../src/node/server.js";
-import { hostCertificateVerifier, userCertificateAuth } from "../../src/node/ssh/index.js";
 import { uploadDir } from "../../src/recording/index.js";
 import { addHostAccount, type HostAccount } from "../helpers/host-account.js";
 import type { SshResult } from "../helpers/openssh.js";
@@ -133,19 +132,7 @@ describe("SSH node sessions", { skip }, () => {
           });
         });
       });
-      client.connect({
-        host: "127.0.0.1",
-        port: f.port,
-        ...userCertificateAuth({
-          username: login,
-          privateKey: readFileSync(alice.keyFile, "utf8"),
-          certificate: readFileSync(alice.certFile, "utf8"),
-        }),
-        ...hostCertificateVerifier({
-          hostCaKeys: [f.auth.server.state.cas.hostCa.ssh.publicKey],
-          hostname: f.node.identity.hostId,
-        }),
-      });
+      client.connect(f.ssh2Config(alice, login));
       try {
         // The request carries "TERM"; ssh2 reports it as (null, "SIG" + name, coreDumped, message).
         assert.deepEqual((await exit).slice(0, 2), [null, "SIGTERM"]);

@@ -3,43 +3,17 @@
 // belong to the login user, and each transfer is a recorded session whose SFTP bytes are not
 // recorded as terminal output.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RecordingReader } from "../../src/recording/index.js";
 import { addHostAccount, type HostAccount } from "../helpers/host-account.js";
-import type { SshResult } from "../helpers/openssh.js";
+import { runOpenSshTool } from "../helpers/openssh.js";
 import { startNodeFixture, type NodeFixture, type UserFiles } from "./node-fixture.js";
 
 const skip = process.getuid?.() !== 0 ? "needs root (BPF, cgroups, setuid)" : false;
 const SFTP_SERVER = "/usr/lib/openssh/sftp-server";
-
-/** Runs scp or sftp (no user config, no agent); killed by pid after 30 s. */
-function runTool(tool: "scp" | "sftp", args: string[]): Promise<SshResult> {
-  const env = { ...process.env };
-  delete env["SSH_AUTH_SOCK"];
-  const child = spawn(tool, ["-F", "/dev/null", "-o", "BatchMode=yes", ...args], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(
-    () => child.pid !== undefined && process.kill(child.pid, "SIGKILL"),
-    30_000,
-  );
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
 
 describe("SSH node file transfer", { skip }, () => {
   let f: NodeFixture;
@@ -83,7 +57,7 @@ describe("SSH node file transfer", { skip }, () => {
   ): Promise<{ sid: string; stdout: string }> {
     // Every earlier session is published first, so the one new recording is this transfer's.
     const before = new Set(await f.recordings(sessions));
-    const result = await runTool(tool, args);
+    const result = await runOpenSshTool(tool, args, { timeoutMs: 30_000 });
     assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
     sessions += 1;
     const sid = (await f.recordings(sessions)).find((s) => !before.has(s));

@@ -2,11 +2,10 @@
 // real OpenSSH client typing into a login shell. The window changes reach the program (stty) and
 // the recording (resize events); the session is recorded as interactive.
 import assert from "node:assert/strict";
-import { chmodSync, readFileSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import { dirname } from "node:path";
 import { after, before, describe, it } from "node:test";
 import ssh2 from "ssh2";
-import { hostCertificateVerifier, userCertificateAuth } from "../../src/node/ssh/index.js";
 import { addHostAccount, type HostAccount } from "../helpers/host-account.js";
 import { runOpenSsh } from "../helpers/openssh.js";
 import { startNodeFixture, type NodeFixture, type UserFiles } from "./node-fixture.js";
@@ -69,19 +68,7 @@ describe("interactive shells", { skip }, () => {
         });
       });
     });
-    client.connect({
-      host: "127.0.0.1",
-      port: f.port,
-      ...userCertificateAuth({
-        username: login,
-        privateKey: readFileSync(alice.keyFile, "utf8"),
-        certificate: readFileSync(alice.certFile, "utf8"),
-      }),
-      ...hostCertificateVerifier({
-        hostCaKeys: [f.auth.server.state.cas.hostCa.ssh.publicKey],
-        hostname: f.node.identity.hostId,
-      }),
-    });
+    client.connect(f.ssh2Config(alice, login));
     try {
       assert.equal(await done, 7, output);
     } finally {
