@@ -4,7 +4,7 @@
 import { hostname as osHostname } from "node:os";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { TLSSocket } from "node:tls";
 import { fileURLToPath } from "node:url";
@@ -223,6 +223,13 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     },
     (req, res) => void handle(req, res),
   );
+  // Every TCP connection, also those still in the TLS handshake (closeAllConnections only knows
+  // HTTP ones): close() ends them all, so a stop never waits on a silent client.
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   let address: AddressInfo;
   try {
     address = await listen(server, options.listen.host, options.listen.port);
@@ -260,6 +267,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
+          for (const socket of sockets) socket.destroy();
         });
         await state.close();
       })();
