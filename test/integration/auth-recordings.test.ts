@@ -2,7 +2,7 @@
 // session.upload event; a tampered recording is refused (422), kept in quarantine, unpublished.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
@@ -74,10 +74,36 @@ describe("recording uploads", () => {
     const again = await node.client.completeRecording(rec.sid);
     assert.equal(again.alreadyPublished, true);
     assert.equal(again.events, 12);
+    const still = await f.admin.searchEvents({ sid: rec.sid, types: "session.upload" });
+    assert.equal(still.events.length, 1, "a retried complete logs no second session.upload");
     const listed = await f.admin.listRecordings();
     assert.ok(
       listed.some((entry) => entry.sid === rec.sid && entry.files.length === rec.files.length),
     );
+  });
+
+  it("logs session.upload on a retried complete when auth stopped before logging it", async () => {
+    const rec = await sample();
+    await upload(rec);
+    await node.client.completeRecording(rec.sid);
+    // As if auth had stopped between publishing the recording and appending the event.
+    const logDir = join(f.dataDir, "log", f.server.state.serverId);
+    for (const name of readdirSync(logDir).filter((n) => n.endsWith(".log"))) {
+      const path = join(logDir, name);
+      const kept = readFileSync(path, "utf8")
+        .split("\n")
+        .filter((line) => !(line.includes('"session.upload"') && line.includes(rec.sid)));
+      // In place: the log keeps its file open for appending.
+      writeFileSync(path, kept.join("\n"));
+    }
+    const before = await f.admin.searchEvents({ sid: rec.sid, types: "session.upload" });
+    assert.equal(before.events.length, 0);
+
+    const retried = await node.client.completeRecording(rec.sid);
+    assert.equal(retried.alreadyPublished, true);
+    const after = await f.admin.searchEvents({ sid: rec.sid, types: "session.upload" });
+    assert.equal(after.events.length, 1);
+    assert.equal(after.events[0]?.["events"], 12);
   });
 
   it("refuses a recording with a tampered event, naming it, and keeps it out of the log", async () => {

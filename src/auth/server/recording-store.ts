@@ -14,7 +14,7 @@ import type { Readable } from "node:stream";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
-import { createEvent, type FileAuditLog } from "../../events/index.js";
+import { createEvent, type AuditEventOf, type FileAuditLog } from "../../events/index.js";
 import {
   FILE_KINDS,
   LocalUploader,
@@ -33,6 +33,8 @@ import { accessDenied, ApiError, badRequest, conflict, notFound } from "./errors
 
 /** Largest file of a recording accepted (chunks of a long session can be big). */
 export const MAX_RECORDING_FILE_BYTES = 4 * 1024 ** 3;
+/** How far back a retried complete looks for the recording's session.upload event. */
+const UPLOAD_EVENT_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface RecordingStoreOptions {
   dataDir: string;
@@ -212,14 +214,14 @@ export class RecordingStore {
     const publishedIndex = join(this.#published, indexFileName(sid));
     if (!(await exists(join(dir, indexFileName(sid))))) {
       if (await exists(publishedIndex)) {
-        // A retried complete whose first answer was lost.
+        // A retried complete whose first answer was lost, or that auth stopped answering
+        // between publishing and logging: the session.upload event is added if it is missing.
         const result = await verifyRecording(this.#published, { sid });
-        return {
-          sid,
-          url: fileUrl(publishedIndex),
-          events: result.ok ? result.events : 0,
-          alreadyPublished: true,
-        };
+        const url = fileUrl(publishedIndex);
+        if (result.ok && !(await this.#hasUploadEvent(sid))) {
+          await this.#options.log.append([this.#uploadEvent(sid, url, hostId, result)]);
+        }
+        return { sid, url, events: result.ok ? result.events : 0, alreadyPublished: true };
       }
       throw notFound(`nothing was uploaded for session ${sid}: PUT its files, then complete it`);
     }
@@ -255,9 +257,22 @@ export class RecordingStore {
       recovered: false,
     });
     await rm(dir, { recursive: true, force: true });
-    // What was verified, so that a recording cut short later (or an event log that disagrees
-    // with it) can be told from the audit log alone.
-    const event = createEvent(
+    const event = this.#uploadEvent(sid, url, hostId, result);
+    await this.#options.log.append([event]);
+    return { sid, url, events: result.events, alreadyPublished: false };
+  }
+
+  /**
+   * What was verified, so that a recording cut short later (or an event log that disagrees with
+   * it) can be told from the audit log alone.
+   */
+  #uploadEvent(
+    sid: string,
+    url: string,
+    hostId: string,
+    result: { finalHash: string; events: number },
+  ): AuditEventOf<"session.upload"> {
+    return createEvent(
       "session.upload",
       {
         sid,
@@ -269,8 +284,18 @@ export class RecordingStore {
       },
       { clusterName: this.#options.clusterName, now: this.#options.now },
     );
-    await this.#options.log.append([event]);
-    return { sid, url, events: result.events, alreadyPublished: false };
+  }
+
+  async #hasUploadEvent(sid: string): Promise<boolean> {
+    const now = this.#options.now();
+    const found = await this.#options.log.search({
+      from: new Date(now.getTime() - UPLOAD_EVENT_LOOKBACK_MS),
+      to: now,
+      eventTypes: ["session.upload"],
+      sid,
+      limit: 1,
+    });
+    return found.events.length > 0;
   }
 
   async #verify(dir: string, sid: string): Promise<VerifyResult> {
