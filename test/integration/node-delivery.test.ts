@@ -15,6 +15,7 @@ import {
 import { basename, dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, describe, it } from "node:test";
+import { unmountTracefs } from "../../src/bpf/index.js";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { RecordingReader, uploadDir } from "../../src/recording/index.js";
 import { startTeleport } from "../helpers/daemon.js";
@@ -234,9 +235,14 @@ function removeCgroupTree(dir: string): void {
 describe("a node killed mid-session", { skip }, () => {
   const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
   let auth: AuthFixture | undefined;
+  // The killed node cannot unmount the tracefs it mounted; the test does, if it was not there.
+  const tracefsMounted = (): boolean =>
+    readFileSync("/proc/self/mounts", "utf8").includes(" /sys/kernel/tracing ");
+  const tracefsBefore = tracefsMounted();
   after(async () => {
     await auth?.close();
     removeCgroupTree(join(findCgroup2Mount() ?? "/sys/fs/cgroup", rootPath));
+    if (!tracefsBefore && tracefsMounted()) unmountTracefs();
   });
 
   it("completes and uploads the recording when it starts again", async () => {
