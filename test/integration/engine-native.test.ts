@@ -592,3 +592,33 @@ test("close is idempotent and final", { skip: needsRoot }, async () => {
   assert.throws(() => h.engine.attach(), /is closed/);
   assert.throws(() => h.engine.keys("tracked"), /is closed/);
 });
+
+test("loads while signals keep arriving (a profiler's SIGPROF)", { skip: needsRoot }, () => {
+  // The verifier stops with EAGAIN at a pending signal; under `node --cpu-prof` every load
+  // failed that way until the addon held signals for the load.
+  const dir = tempDir("engine-prof-");
+  const script = [
+    `const { loadAddon } = await import(${JSON.stringify(join(import.meta.dirname, "../../src/bpf/addon.ts"))});`,
+    `const { bpfObjectPath } = await import(${JSON.stringify(join(import.meta.dirname, "../../src/bpf/index.ts"))});`,
+    "const { Engine } = loadAddon();",
+    "for (let i = 0; i < 3; i += 1) new Engine(bpfObjectPath('session'), {}, () => {}).close();",
+    "console.log('loaded');",
+  ].join("\n");
+  const result = spawnSync(
+    process.execPath,
+    [
+      "--cpu-prof",
+      "--cpu-prof-interval",
+      "100",
+      "--cpu-prof-dir",
+      dir,
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      script,
+    ],
+    { encoding: "utf8", timeout: 120_000 },
+  );
+  assert.equal(result.stdout.trim(), "loaded", result.stderr.slice(0, 2000));
+});

@@ -29,6 +29,8 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/eventfd.h>
+#include <signal.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <array>
@@ -465,7 +467,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
     }
     try {
       Configure(env, obj, ring_bytes);
-      int err = bpf_object__load(obj);
+      int err = LoadWithSignalsHeld(obj);
       if (err != 0) throw LibbpfError(env, "failed to load BPF object " + path_, err, LoadHint(err));
     } catch (...) {
       // The error holds the log already: closing may log too and would bury the verifier's lines.
@@ -478,6 +480,19 @@ class Engine : public Napi::ObjectWrap<Engine> {
   ~Engine() override { Release(); }
 
  private:
+  // The verifier gives up with EAGAIN when a signal is pending for the loading thread, and our
+  // programs take it long enough that a profiler's SIGPROF or a child's SIGCHLD always lands
+  // (libbpf's five retries included). Held signals are delivered once the load is done.
+  static int LoadWithSignalsHeld(bpf_object* obj) {
+    sigset_t all;
+    sigset_t previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    int err = bpf_object__load(obj);
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    return err;
+  }
+
   static std::vector<std::pair<std::string, uint32_t>> ParseRingBytes(Napi::Env env, Napi::Object options) {
     std::vector<std::pair<std::string, uint32_t>> out;
     Napi::Value value = options.Get("ringBytes");
