@@ -239,11 +239,17 @@ export class RecordingStore {
       );
     }
     const files = await this.#dataFiles(dir, sid);
+    // Logged before it is published, so whoever sees the recording listed finds its event too;
+    // a complete retried after a stop in between finds the event and does not log it again.
+    const url = fileUrl(publishedIndex);
+    if (!(await this.#hasUploadEvent(sid))) {
+      await this.#options.log.append([this.#uploadEvent(sid, url, hostId, result)]);
+    }
     const uploader = new LocalUploader({
       dataDir: this.#options.dataDir,
       authServerId: this.#options.serverId,
     });
-    const { url } = await uploader.upload({
+    await uploader.upload({
       sid,
       dir,
       indexPath: join(dir, indexFileName(sid)),
@@ -257,8 +263,6 @@ export class RecordingStore {
       recovered: false,
     });
     await rm(dir, { recursive: true, force: true });
-    const event = this.#uploadEvent(sid, url, hostId, result);
-    await this.#options.log.append([event]);
     return { sid, url, events: result.events, alreadyPublished: false };
   }
 
