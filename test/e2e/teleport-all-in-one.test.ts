@@ -46,7 +46,9 @@ function auditEvents(dataDir: string): AuditEvent[] {
     const serverDir = join(logDir, entry);
     if (!statSync(serverDir).isDirectory()) continue;
     for (const file of readdirSync(serverDir).filter((f) => f.endsWith(".log"))) {
-      for (const line of readFileSync(join(serverDir, file), "utf8").split("\n")) {
+      const lines = readFileSync(join(serverDir, file), "utf8").split("\n");
+      // The last piece is a line the daemon is still writing (or ""): only whole lines count.
+      for (const line of lines.slice(0, -1)) {
         if (line.trim() !== "") events.push(JSON.parse(line) as AuditEvent);
       }
     }
