@@ -33,15 +33,16 @@ interface Pending {
   completed: CompletedRecording;
   /** False when some of its events may not have reached auth yet. */
   eventsDelivered: boolean;
-  failures: number;
 }
 
 export class RecordingDelivery {
   readonly #options: DeliveryOptions;
   readonly #log: Logger;
   readonly #queue = new Map<string, Pending>();
-  /** Spool files of events to send, with their failure counts. */
-  readonly #spooled = new Map<string, number>();
+  /** Spool files of events to send. */
+  readonly #spooled = new Set<string>();
+  /** Failed runs in a row: auth is away when one fails, so all wait for the same retry. */
+  #failures = 0;
   #running: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -72,7 +73,7 @@ export class RecordingDelivery {
     } finally {
       await file.close();
     }
-    this.#spooled.set(path, 0);
+    this.#spooled.add(path);
     this.#kick(0);
   }
 
@@ -83,9 +84,12 @@ export class RecordingDelivery {
   async recover(): Promise<number> {
     const { uploadDir, spoolDir } = this.#options;
     let queued = 0;
-    const spooled = await readdir(spoolDir).catch(() => []);
+    const spooled = await readdir(spoolDir).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    });
     for (const name of spooled.filter((n) => n.endsWith(".jsonl")).sort()) {
-      this.#spooled.set(join(spoolDir, name), 0);
+      this.#spooled.add(join(spoolDir, name));
       queued += 1;
     }
     if (queued > 0) this.#kick(0);
@@ -113,7 +117,7 @@ export class RecordingDelivery {
 
   /** Queues a completed recording; `eventsDelivered` says whether auth has all its events. */
   enqueue(completed: CompletedRecording, eventsDelivered: boolean): void {
-    this.#queue.set(completed.sid, { completed, eventsDelivered, failures: 0 });
+    this.#queue.set(completed.sid, { completed, eventsDelivered });
     this.#kick(0);
   }
 
@@ -148,56 +152,45 @@ export class RecordingDelivery {
       this.#idle.clear();
       return;
     }
-    const failures = Math.min(
-      ...[...this.#queue.values()].map((p) => p.failures),
-      ...this.#spooled.values(),
-    );
-    if (failures === 0) return this.#kick(0);
+    if (this.#failures === 0) return this.#kick(0);
     const base = this.#options.retryMs ?? 1000;
-    this.#kick(Math.min(base * 2 ** (failures - 1), this.#options.maxRetryMs ?? 10_000));
+    this.#kick(Math.min(base * 2 ** (this.#failures - 1), this.#options.maxRetryMs ?? 10_000));
   }
 
+  /** One pass over the spool, then the recordings; the first failure ends it. */
   async #run(): Promise<void> {
-    for (const [path, failures] of [...this.#spooled]) {
+    const steps = [
+      ...[...this.#spooled].map((path) => ({
+        what: `audit events waiting in ${path}`,
+        deliver: () => this.#sendSpooled(path),
+        done: () => this.#spooled.delete(path),
+      })),
+      ...[...this.#queue.values()].map((pending) => ({
+        what: `the recording of session ${pending.completed.sid}`,
+        deliver: () => this.#deliver(pending),
+        done: () => this.#queue.delete(pending.completed.sid),
+      })),
+    ];
+    for (const step of steps) {
       if (this.#closed) return;
       try {
-        await this.#sendSpooled(path);
-        this.#spooled.delete(path);
+        await step.deliver();
       } catch (error) {
-        if (failures === 0) {
+        // One warning per outage, not one per retry.
+        if (this.#failures === 0) {
           this.#log.warn(
             { err: error },
-            `Sending audit events to auth failed (${errorMessage(error)}); they wait in ${path}.`,
-          );
-        }
-        // Auth is likely down: every file waits for the next try.
-        for (const [other, count] of this.#spooled) this.#spooled.set(other, Math.max(count, 1));
-        this.#spooled.set(path, failures + 1);
-        return;
-      }
-    }
-    for (const pending of [...this.#queue.values()]) {
-      if (this.#closed) return;
-      const { sid } = pending.completed;
-      try {
-        await this.#deliver(pending);
-        this.#queue.delete(sid);
-        if (pending.failures > 0) {
-          this.#log.info({ sid }, "Delivered a recording that had waited for auth.");
-        }
-      } catch (error) {
-        pending.failures += 1;
-        // One warning per recording and outage, not one per retry.
-        if (pending.failures === 1) {
-          this.#log.warn(
-            { sid, err: error },
-            `Delivering the recording of session ${sid} to auth failed (${errorMessage(error)}); ` +
+            `Delivering ${step.what} to auth failed (${errorMessage(error)}); ` +
               "it waits on disk and will be retried.",
           );
         }
-        // Auth is likely down: the others would fail the same way now.
-        for (const other of this.#queue.values()) other.failures = Math.max(other.failures, 1);
+        this.#failures += 1;
         return;
+      }
+      step.done();
+      if (this.#failures > 0) {
+        this.#log.info(`Auth is reachable again: delivered ${step.what}.`);
+        this.#failures = 0;
       }
     }
   }
@@ -250,18 +243,24 @@ export class RecordingDelivery {
         this.#log.warn({ path }, "Skipped a damaged line of spooled audit events.");
       }
     }
-    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_BATCH) {
-      await this.#options.client.sendEvents(events.slice(i, i + MAX_EVENTS_PER_BATCH));
-    }
+    await this.#sendInBatches(events);
     await unlink(path);
   }
 
+  /** The recording's events other than prints (those are in its files only). */
   async #sendEvents(completed: CompletedRecording): Promise<void> {
     const reader = await RecordingReader.open(completed.dir, { sid: completed.sid });
+    async function* sessionEvents(): AsyncGenerator<object> {
+      for await (const item of reader) if (item.type === "event") yield item.event;
+    }
+    await this.#sendInBatches(sessionEvents());
+  }
+
+  /** At most MAX_EVENTS_PER_BATCH per request (auth's limit). */
+  async #sendInBatches(events: Iterable<object> | AsyncIterable<object>): Promise<void> {
     let batch: object[] = [];
-    for await (const item of reader) {
-      if (item.type !== "event") continue;
-      batch.push(item.event);
+    for await (const event of events) {
+      batch.push(event);
       if (batch.length === MAX_EVENTS_PER_BATCH) {
         await this.#options.client.sendEvents(batch);
         batch = [];

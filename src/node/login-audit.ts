@@ -1,6 +1,7 @@
 // Refused logins in the audit log: Teleport's "auth" event (T3007W, "auth attempt failed") with
-// the reason, kept on the node's disk until auth has it (see delivery.ts). Only certificate attempts count, as in Teleport: a plain key
-// or the "none" probe every client starts with is no login attempt worth recording.
+// the reason, kept on the node's disk until auth has it (see delivery.ts). Only certificate
+// attempts count, as in Teleport: a plain key or the "none" probe every client starts with is no
+// login attempt worth recording.
 import { createEvent, type AuditEventOf } from "../events/index.js";
 import type { Logger } from "../log/index.js";
 import type { RecordingDelivery } from "./delivery.js";

@@ -33,7 +33,6 @@ export class SessionRecording {
     private readonly who: SessionIdentity,
     private readonly writer: RecordingWriter,
     private readonly sender: EventSender,
-    private readonly logger: Logger,
   ) {}
 
   static async create(
@@ -50,7 +49,7 @@ export class SessionRecording {
       onError: (err) =>
         logger.error({ component: "node", sid: who.sid, err }, "Writing the recording failed."),
     });
-    return new SessionRecording(who, writer, sender, logger);
+    return new SessionRecording(who, writer, sender);
   }
 
   #common(): Omit<SessionEventContext, "ei" | "time" | "uid"> {

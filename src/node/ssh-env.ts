@@ -1,6 +1,7 @@
 // What sshd adds to a session's environment beyond the account's: the client's locale (Debian's
 // sshd_config has "AcceptEnv LANG LC_*"; other variables are refused) and where the connection
-// comes from (SSH_CLIENT, SSH_CONNECTION). SSH_TTY is set by the launcher (--tty-env), the only process that can name the terminal.
+// comes from (SSH_CLIENT, SSH_CONNECTION). SSH_TTY is set by the launcher (--tty-env), the only
+// process that can name the terminal.
 
 export interface ConnectionEnds {
   remoteIp: string;
