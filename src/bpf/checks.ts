@@ -105,7 +105,7 @@ function checkBtf(btfPath: string): CheckResult {
 }
 
 /** The effective uid and capability set from a /proc/PID/status text. */
-export function parseProcStatus(text: string): { euid?: number; capEff?: bigint } {
+function parseProcStatus(text: string): { euid?: number; capEff?: bigint } {
   const uid = /^Uid:\s+\d+\s+(\d+)/m.exec(text);
   const cap = /^CapEff:\s+([0-9a-fA-F]+)$/m.exec(text);
   return {

@@ -1,6 +1,6 @@
 // The enhanced recording engine as the rest of the system sees it: sessions in, typed kernel
 // records out, attributed in the kernel by process lineage (DESIGN §3), with every loss counted.
-import { SessionCgroups } from "../cgroup/index.js";
+import { SessionCgroups, type SessionCgroup } from "../cgroup/index.js";
 import { loadAddon, type NativeEngine, type RingUsage } from "./addon.js";
 import { EnhancedRecordingUnavailable, ensureTracefs, unmountTracefs } from "./checks.js";
 import { BootClock } from "./clock.js";
@@ -38,13 +38,6 @@ export interface SessionSink {
   record(record: KernelRecord, time: Date): void;
   /** `record` threw: the record is counted in the summary's sinkFailures, and told here. */
   failed?(error: unknown): void;
-}
-
-export interface SessionCgroup {
-  dir: string;
-  /** The launcher writes its pid here; that registers the session's first process in the kernel. */
-  procsPath: string;
-  id: bigint;
 }
 
 export interface RecordedSession {

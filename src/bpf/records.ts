@@ -3,7 +3,6 @@
 import { formatAddress } from "./address.js";
 
 export const RecordKind = { exec: 1, open: 2, connect: 3 } as const;
-export type RecordKindName = keyof typeof RecordKind;
 export const RECORD_KIND_COUNT = 4;
 
 export const RECORD_F_PATH_TRUNCATED = 0x1;

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, realpathSync, statSync, statfsSync } from "node:fs";
 import { cgroup2MountPoints, readMountinfo } from "./mounts.js";
 import { mountFilesystem } from "./mount-command.js";
+import { errnoCode } from "./procs.js";
 
 /** statfs f_type of a cgroup v2 file system (linux/magic.h). */
 const CGROUP2_SUPER_MAGIC = 0x63677270;
@@ -13,10 +14,6 @@ export type CgroupPathState =
   | { kind: "mountable"; path: string }
   /** Anything else; `problem` is the line to show the user. */
   | { kind: "unusable"; path: string; problem: string };
-
-function errnoCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
 
 function fixHint(mountinfo: string): string {
   const found = cgroup2MountPoints(mountinfo)[0];

@@ -9,7 +9,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 
-function errnoCode(error: unknown): string | undefined {
+export function errnoCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
@@ -34,7 +34,7 @@ export function readPids(dir: string): number[] {
 }
 
 /** Moves processes into the cgroup whose cgroup.procs is `procsPath`; ones already gone are skipped. */
-export function movePids(pids: readonly number[], procsPath: string): void {
+function movePids(pids: readonly number[], procsPath: string): void {
   if (pids.length === 0) return;
   const fd = openWriteOnly(procsPath);
   try {

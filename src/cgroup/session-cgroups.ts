@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { ensureCgroup2Mount } from "./cgroup-path.js";
 import { unmountFilesystem } from "./mount-command.js";
 import { checkCgroupName, checkRootPath } from "./names.js";
-import { readPids, removeCgroupTree } from "./procs.js";
+import { errnoCode, readPids, removeCgroupTree } from "./procs.js";
 
 export interface SessionCgroupsOptions {
   /** ssh_service.enhanced_recording.cgroup_path: a cgroup2 mount, or a missing/empty folder. */
@@ -20,10 +20,6 @@ export interface SessionCgroup {
   procsPath: string;
   /** The kernel's cgroup id (the folder's inode number), as BPF programs see it. */
   id: bigint;
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
 /** One cgroup per SSH session, under a folder owned by this node instance. */

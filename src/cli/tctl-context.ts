@@ -41,7 +41,7 @@ export interface TctlContext {
   authAddrFromFlag: boolean;
 }
 
-export function globalsOf(command: Command): TctlGlobals {
+function globalsOf(command: Command): TctlGlobals {
   let root = command;
   while (root.parent !== null) root = root.parent;
   return root.opts<TctlGlobals>();
@@ -69,7 +69,7 @@ function normalizeAddr(text: string): string {
 }
 
 /** Where the auth service of this config can be dialed from this host. */
-export function authAddrOf(config: Config): string | undefined {
+function authAddrOf(config: Config): string | undefined {
   const auth = config.auth_service;
   if (auth.enabled) {
     const host = WILDCARDS[auth.listen_addr.host] ?? auth.listen_addr.host;

@@ -13,7 +13,7 @@ export function describeValue(value: unknown): string {
 }
 
 /** Like describeValue, but never shows the value itself: for secrets such as join tokens. */
-export function describeKind(value: unknown): string {
+function describeKind(value: unknown): string {
   if (value === null || value === undefined) return "nothing";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";

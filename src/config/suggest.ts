@@ -1,7 +1,7 @@
 // "Did you mean" for misspelt keys and role names.
 
 /** Optimal-string-alignment distance: Levenshtein plus swaps of two neighbouring letters. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d: number[][] = Array.from({ length: rows }, (_, i) =>

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { canonicalJson } from "../events/index.js";
 import { RecordingDamageError } from "./errors.js";
 import { dataFileName, FILE_KINDS, type FileKind } from "./names.js";
+import { reasonOf } from "./fs-util.js";
 
 const count = z.number().int().nonnegative();
 
@@ -74,10 +75,6 @@ export interface ParsedIndex {
   /** Present once the recording was completed. */
   footer?: IndexFooter;
   damage: RecordingDamageError[];
-}
-
-function reasonOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** Parses an index; lines it cannot use become damage, and the rest is still used. */

@@ -151,7 +151,7 @@ const DNS_NAME = /^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
 const unique = (values: readonly string[]): string[] => [...new Set(values)];
 
 /** A name a host certificate must never carry: the auth server's, under it, or a wildcard. */
-export function reservedHostName(name: string): string | undefined {
+function reservedHostName(name: string): string | undefined {
   const lower = name.toLowerCase().replace(/\.$/, "");
   if (lower.includes("*")) return "wildcards are not allowed";
   if (lower === AUTH_SERVER_NAME || lower.endsWith(`.${AUTH_SERVER_NAME}`)) {

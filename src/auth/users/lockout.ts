@@ -22,11 +22,7 @@ export function lockedUntil(state: Attempts | undefined, now: Date): Date | unde
 }
 
 /** Failures that still count at `now`: none once a lock has ended or the last one is old. */
-export function currentFailures(
-  state: Attempts | undefined,
-  now: Date,
-  policy: LockoutPolicy,
-): number {
+function currentFailures(state: Attempts | undefined, now: Date, policy: LockoutPolicy): number {
   if (state === undefined) return 0;
   if (state.lockedUntil !== undefined)
     return lockedUntil(state, now) === undefined ? 0 : state.failures;

@@ -44,11 +44,6 @@ export function formatOpensshPrivateKey(privateKey: KeyObject, comment = ""): st
   return `${BEGIN}\n${lines.join("\n")}\n${END}\n`;
 }
 
-/** Whether `text` contains an OpenSSH private key block. */
-export function isOpensshPrivateKey(text: string): boolean {
-  return text.includes(BEGIN);
-}
-
 /** The Ed25519 private key and its comment from an unencrypted OpenSSH private key file. */
 export function parseOpensshPrivateKey(text: string): { privateKey: KeyObject; comment: string } {
   const start = text.indexOf(BEGIN);
