@@ -1,7 +1,9 @@
 import { createServer } from "node:net";
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (the kernel picked it). */
-export function freePort(): Promise<number> {
+/** Ports this process has handed out: the kernel may offer a closed one again at once. */
+const handedOut = new Set<number>();
+
+function kernelPick(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -13,4 +15,17 @@ export function freePort(): Promise<number> {
       });
     });
   });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago (the kernel picked it), and never one this
+ * process was given before: a test asking for several ports gets different ones.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await kernelPick();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
