@@ -99,7 +99,7 @@ function sshService(
         metrics,
         localAuth: {
           addr: auth.localAddr,
-          issueIdentity: (request) => auth.issueLocalNodeIdentity(request),
+          issueIdentity: (request) => auth.issueLocalHostIdentity("node", request),
         },
       });
     },
@@ -110,19 +110,30 @@ function sshService(
   };
 }
 
-/** The Proxy Service next to the auth server in this process (started after it). */
-function proxyService(config: Config, logger: Logger, auth: () => AuthServer | undefined): Service {
+/**
+ * The Proxy Service: next to the auth server in this process (`localAuth`, started after it, its
+ * identity taken from it), or on its own, joined with a proxy token through auth_server.
+ */
+function proxyService(
+  config: Config,
+  logger: Logger,
+  localAuth?: () => AuthServer | undefined,
+): Service {
   let proxy: ProxyService | undefined;
   return {
     name: "proxy",
     async start() {
-      const server = auth();
+      if (localAuth === undefined) {
+        proxy = await startProxyService({ config, logger, authAddr: remoteAuthAddr(config) });
+        return;
+      }
+      const server = localAuth();
       if (server === undefined) throw new Error("the auth service must start before the proxy");
       proxy = await startProxyService({
         config,
         logger,
         authAddr: server.localAddr,
-        clusterName: server.state.clusterName,
+        issueIdentity: (request) => server.issueLocalHostIdentity("proxy", request),
       });
     },
     async stop() {
@@ -130,6 +141,14 @@ function proxyService(config: Config, logger: Logger, auth: () => AuthServer | u
       proxy = undefined;
     },
   };
+}
+
+/** The auth server a proxy of its own dials: auth_server, or the first of auth_servers. */
+function remoteAuthAddr(config: Config): string {
+  const { auth_server, auth_servers } = config.teleport;
+  const addr = auth_server ?? auth_servers[0];
+  if (addr === undefined) throw new Error("a proxy of its own needs teleport.auth_server");
+  return addr.addr;
 }
 
 /** Decides what this config asks the daemon to run, and which of those parts are not built yet. */
@@ -153,13 +172,16 @@ export function planServices(config: Config, logger: Logger): ServicePlan {
     auth = built.get;
   }
   if (config.proxy_service.enabled) {
+    const { auth_server, auth_servers } = config.teleport;
     if (auth !== undefined) {
       services.push(proxyService(config, logger, auth));
+    } else if (auth_server !== undefined || auth_servers.length > 0) {
+      services.push(proxyService(config, logger));
     } else {
       missing.push({
         name: "proxy_service",
         reason:
-          "a Proxy Service of its own (without auth_service in this process) is not built yet (issue #7)",
+          "the Proxy Service needs an auth server: set teleport.auth_server and auth_token (a proxy token: tctl tokens add --type=proxy) to join one, or enable auth_service in this process",
       });
     }
   }

@@ -5,10 +5,4 @@ export {
   type NodeService,
   type NodeServiceOptions,
 } from "./service.js";
-export {
-  loadNodeIdentity,
-  identityDir,
-  type NodeIdentity,
-  type NodeIdentityProvider,
-} from "./identity.js";
-export { NodeError, NodeIdentityError, NodeJoinError, UnknownLoginError } from "./errors.js";
+export { NodeError, UnknownLoginError } from "./errors.js";

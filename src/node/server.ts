@@ -20,13 +20,13 @@ import {
 } from "../auth/roles/index.js";
 import type { Logger } from "../log/index.js";
 import { errorMessage } from "./errors.js";
-import type { NodeIdentity } from "./identity.js";
+import type { HostIdentity } from "../join/index.js";
 import { auditRefusedLogin, type LoginAuditOptions } from "./login-audit.js";
 import type { PtySize } from "./process.js";
 import { certificateRoles, RoleCache } from "./roles.js";
 import { runSession, type SessionHost } from "./session.js";
 import { findSftpServer, SFTP_SERVER_PATHS, sftpMissingMessage } from "./sftp.js";
-import { checkUserCertificate, hostKeyWithCertificate } from "./ssh/index.js";
+import { checkUserCertificate, hostKeyWithCertificate } from "../ssh/index.js";
 import { acceptsClientEnv, plainIp, type ConnectionEnds } from "./ssh-env.js";
 import { lookupHostUser, type HostUser } from "./users.js";
 
@@ -45,7 +45,7 @@ export interface KeepAlive {
 export interface SshServerOptions {
   host: string;
   port: number;
-  identity: NodeIdentity;
+  identity: HostIdentity;
   labels: Readonly<Record<string, string>>;
   client: AuthClient;
   logger: Logger;

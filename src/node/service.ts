@@ -11,13 +11,14 @@ import type { NodeMetrics } from "../metrics/index.js";
 import { VERSION } from "../version.js";
 import { uploadDir } from "../recording/index.js";
 import { eventSpoolDir, RecordingDelivery } from "./delivery.js";
-import { NodeJoinError, errorMessage } from "./errors.js";
+import { errorMessage } from "./errors.js";
 import {
   identityDir,
-  obtainNodeIdentity,
-  type NodeIdentity,
-  type NodeIdentityProvider,
-} from "./identity.js";
+  obtainHostIdentity,
+  JoinError,
+  type HostIdentity,
+  type HostIdentityProvider,
+} from "../join/index.js";
 import { startSshServer, type NodeSshServer } from "./server.js";
 
 export const HEARTBEAT_INTERVAL_MS = 60_000;
@@ -33,13 +34,13 @@ export interface NodeServiceOptions {
    * `issueIdentity` instead of joining with a token, then talks to the auth API at `addr` as a
    * joined node does. Without it, the node joins teleport.auth_server.
    */
-  localAuth?: { addr: string; issueIdentity: NodeIdentityProvider };
+  localAuth?: { addr: string; issueIdentity: HostIdentityProvider };
   /** The daemon's metrics (served on diag_addr); none without a diag_addr. */
   metrics?: NodeMetrics;
 }
 
 export interface NodeService {
-  identity: NodeIdentity;
+  identity: HostIdentity;
   /** The port the SSH server listens on (the configured one, or the kernel's pick for 0). */
   port: number;
   /** Sends one heartbeat now. */
@@ -55,7 +56,7 @@ function authAddr(config: Config): string {
   // The proxy passes connections for the auth server through to it (its TLS router).
   const addr = auth_server ?? auth_servers[0] ?? proxy_server;
   if (addr === undefined) {
-    throw new NodeJoinError(
+    throw new JoinError(
       "ssh_service needs teleport.auth_server or teleport.proxy_server to reach the cluster",
     );
   }
@@ -68,7 +69,8 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const { teleport, ssh_service: ssh } = config;
   const addr = ssh.listen_addr.addr;
   const auth = options.localAuth?.addr ?? authAddr(config);
-  const { identity, joined } = await obtainNodeIdentity({
+  const { identity, joined } = await obtainHostIdentity({
+    role: "node",
     dataDir: teleport.data_dir,
     authAddr: auth,
     caPin: teleport.ca_pin,
@@ -179,11 +181,11 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     if (!joined && error instanceof AuthTlsError) {
       await server.close();
       await release();
-      throw new NodeJoinError(
+      throw new JoinError(
         `the auth server at ${auth} is not of the cluster this node joined ` +
           `("${identity.clusterName}"): its certificate is not from the CA stored in ` +
-          `${identityDir(teleport.data_dir)}. If the cluster was created anew, stop the node, ` +
-          `remove ${identityDir(teleport.data_dir)} and join again with a new token ` +
+          `${identityDir(teleport.data_dir, "node")}. If the cluster was created anew, stop the node, ` +
+          `remove ${identityDir(teleport.data_dir, "node")} and join again with a new token ` +
           "(tctl tokens add --type=node); otherwise fix teleport.auth_server",
       );
     }

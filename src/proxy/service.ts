@@ -1,9 +1,13 @@
-// The Proxy Service as the daemon runs it (in the auth server's process): the TLS port on
-// web_listen_addr that passes auth connections through and serves HTTPS.
+// The Proxy Service as the daemon runs it, next to auth in its process or on its own (joined
+// with a proxy token): the TLS port on web_listen_addr that passes auth connections through and
+// serves HTTPS.
 import { isIP } from "node:net";
 import { hostname } from "node:os";
+import { AuthClient } from "../auth/index.js";
 import type { Config } from "../config/index.js";
+import { obtainHostIdentity, type HostIdentityProvider } from "../join/index.js";
 import type { Logger } from "../log/index.js";
+import type { ProxyContext } from "./context.js";
 import { httpsKeyPair } from "./https-keypair.js";
 import { startTlsRouter } from "./tls-router.js";
 import { createWebServer } from "./web.js";
@@ -11,9 +15,13 @@ import { createWebServer } from "./web.js";
 export interface ProxyServiceOptions {
   config: Config;
   logger: Logger;
-  /** The auth server's API address ("host:port") connections are passed through to. */
+  /** The auth server's API address ("host:port"): dialed, and connections passed through. */
   authAddr: string;
-  clusterName: string;
+  /**
+   * The auth server in this same process (all-in-one): the proxy takes its identity from it
+   * instead of joining with a token.
+   */
+  issueIdentity?: HostIdentityProvider;
 }
 
 export interface ProxyService {
@@ -38,10 +46,44 @@ function certificateNames(config: Config): { dnsNames: string[]; ipAddresses: st
   return { dnsNames, ipAddresses: [...new Set(ipAddresses)] };
 }
 
+async function proxyContext(options: ProxyServiceOptions, log: Logger): Promise<ProxyContext> {
+  const { config, authAddr } = options;
+  const { teleport, proxy_service: proxy } = config;
+  const { identity, joined } = await obtainHostIdentity({
+    role: "proxy",
+    dataDir: teleport.data_dir,
+    authAddr,
+    caPin: teleport.ca_pin,
+    token: teleport.auth_token,
+    hostname: teleport.nodename,
+    addr: proxy.listen_addr.addr,
+    labels: {},
+    provider: options.issueIdentity,
+    onTrustOnFirstUse: (pin) =>
+      log.warn(
+        { auth_server: authAddr, ca_pin: pin },
+        "Joining without teleport.ca_pin: trusting the CA of the auth server reached first. " +
+          "Set teleport.ca_pin to the pin tctl status prints to make sure this is your cluster.",
+      ),
+  });
+  log.info(
+    { host_id: identity.hostId, cluster: identity.clusterName },
+    joined ? "Joined the cluster as a proxy." : "Using the stored proxy identity.",
+  );
+  return {
+    identity,
+    auth: new AuthClient({ addr: authAddr, identity: identity.tls }),
+    authAddr,
+    clusterName: identity.clusterName,
+    logger: log,
+  };
+}
+
 export async function startProxyService(options: ProxyServiceOptions): Promise<ProxyService> {
   const { config, logger } = options;
   const proxy = config.proxy_service;
   const log = logger.child({ component: "proxy" });
+  const context = await proxyContext(options, log);
   const keyPair = await httpsKeyPair(proxy.https_keypairs, certificateNames(config));
   if (keyPair.selfSigned) {
     log.warn(
@@ -53,7 +95,7 @@ export async function startProxyService(options: ProxyServiceOptions): Promise<P
   const web = createWebServer({
     keyPem: keyPair.keyPem,
     certPem: keyPair.certPem,
-    clusterName: options.clusterName,
+    clusterName: context.clusterName,
     sshPublicAddr: `${sshPublic}:${proxy.listen_addr.port}`,
   });
   const router = await startTlsRouter({

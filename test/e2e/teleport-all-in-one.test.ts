@@ -15,8 +15,8 @@ import {
 } from "../../src/auth/index.js";
 import { parseKnownHostsCaLine } from "../../src/auth/ca/index.js";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
-import { loadNodeIdentity } from "../../src/node/index.js";
-import { hostCertificateVerifier, userCertificateAuth } from "../../src/node/ssh/index.js";
+import { loadHostIdentity } from "../../src/join/index.js";
+import { hostCertificateVerifier, userCertificateAuth } from "../../src/ssh/index.js";
 import { runCliProcess } from "../helpers/cli.js";
 import { startTeleport, type DaemonProcess } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
@@ -226,7 +226,7 @@ describe("teleport start, all-in-one (auth + ssh in one process)", { skip }, () 
         );
         assert.match(daemon.stderr(), /SSH service is listening\./);
         assert.doesNotMatch(daemon.stderr(), /Not started/);
-        const identity = loadNodeIdentity(dataDir);
+        const identity = loadHostIdentity(dataDir, "node");
         assert.ok(identity);
         assert.equal(identity.clusterName, CLUSTER);
         const nodes = await runCliProcess("tctl", ["-c", configPath, "nodes", "ls"]);
@@ -302,13 +302,13 @@ describe("teleport start, all-in-one (auth + ssh in one process)", { skip }, () 
     await t.test(
       "reuses the stored identity after a restart, and stops with exit code 0",
       async () => {
-        const hostId = loadNodeIdentity(dataDir)?.hostId;
+        const hostId = loadHostIdentity(dataDir, "node")?.hostId;
         assert.ok(daemon);
         daemon.child.kill("SIGTERM");
         assert.equal(await daemon.exited, 0);
         daemon = await start();
         assert.match(daemon.stderr(), /Using the stored node identity\./);
-        assert.equal(loadNodeIdentity(dataDir)?.hostId, hostId);
+        assert.equal(loadHostIdentity(dataDir, "node")?.hostId, hostId);
         const result = await runOpenSsh(sshArgs("/bin/echo again"));
         assert.equal(result.stdout, "again\n", result.stderr);
 

@@ -9,7 +9,7 @@ import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { parseConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/log/index.js";
 import { startNodeService, type NodeService } from "../../src/node/index.js";
-import { hostCertificateVerifier, userCertificateAuth } from "../../src/node/ssh/index.js";
+import { hostCertificateVerifier, userCertificateAuth } from "../../src/ssh/index.js";
 import { freePort } from "../helpers/net.js";
 import { runOpenSsh, type SshResult } from "../helpers/openssh.js";
 import { tempDir } from "../helpers/tmp.js";

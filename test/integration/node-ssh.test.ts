@@ -10,7 +10,8 @@ import { after, before, describe, it } from "node:test";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { parseConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/log/index.js";
-import { loadNodeIdentity, startNodeService } from "../../src/node/index.js";
+import { loadHostIdentity } from "../../src/join/index.js";
+import { startNodeService } from "../../src/node/index.js";
 import { freePort } from "../helpers/net.js";
 import { runOpenSsh } from "../helpers/openssh.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -36,7 +37,7 @@ describe("SSH node", { skip }, () => {
   after(() => f?.close());
 
   it("joined, stored its identity (0600) and heartbeats", async () => {
-    const identity = loadNodeIdentity(f.dataDir);
+    const identity = loadHostIdentity(f.dataDir, "node");
     assert.ok(identity);
     assert.equal(statSync(join(f.dataDir, "node", "host_key")).mode & 0o777, 0o600);
     assert.equal(statSync(join(f.dataDir, "node", "identity.json")).mode & 0o777, 0o600);
@@ -94,7 +95,7 @@ describe("SSH node", { skip }, () => {
 
   // Last: it restarts the node without enhanced recording.
   it("reuses the stored identity on restart without the token", async () => {
-    const before = loadNodeIdentity(f.dataDir)?.hostId;
+    const before = loadHostIdentity(f.dataDir, "node")?.hostId;
     const noToken = parseConfig(
       nodeConfigYaml({
         dataDir: f.dataDir,

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { connect as connectTls } from "node:tls";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
+import { loadHostIdentity } from "../../src/join/index.js";
 import { parseConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/log/index.js";
 import { startNodeService, type NodeService } from "../../src/node/index.js";
@@ -59,15 +60,26 @@ describe("joining and serving through the proxy (proxy_server)", { skip }, () =>
       severity: "INFO",
       format: "json",
     });
+    // A proxy of its own, joined with a proxy token (no ca_pin: it trusts the auth it reaches).
+    const proxyToken = await auth.admin.addToken({ roles: ["proxy"], ttl: "5m" });
     const webPort = await freePort();
+    const proxyDataDir = join(dir, "proxy-data");
     const proxyConfig = parseConfig(
       [
         "version: v3",
         "teleport:",
         "  nodename: proxy-host",
+        `  data_dir: ${proxyDataDir}`,
+        `  auth_server: ${auth.server.addr}`,
+        `  auth_token: ${proxyToken.token}`,
+        "auth_service:",
+        "  enabled: false",
+        "ssh_service:",
+        "  enabled: false",
         "proxy_service:",
         "  enabled: true",
         `  web_listen_addr: 127.0.0.1:${webPort}`,
+        `  listen_addr: 127.0.0.1:${await freePort()}`,
         "",
       ].join("\n"),
       "proxy.yaml",
@@ -76,8 +88,15 @@ describe("joining and serving through the proxy (proxy_server)", { skip }, () =>
       config: proxyConfig,
       logger,
       authAddr: auth.server.addr,
-      clusterName: auth.clusterName,
     });
+    const proxyIdentity = loadHostIdentity(proxyDataDir, "proxy");
+    assert.ok(proxyIdentity, "the proxy stores its identity");
+    assert.equal(proxyIdentity.clusterName, auth.clusterName);
+    assert.equal(
+      (await auth.admin.listTokens()).some((t) => t.token === proxyToken.token),
+      true,
+      "a proxy token stays valid until it expires (as in Teleport)",
+    );
 
     // The proxy's own HTTPS: a self-signed P-256 certificate and Teleport's ping.
     const ping = await getJson(webPort, "/webapi/ping");

@@ -25,7 +25,7 @@ import {
   userCertificateAuth,
   type HostCertificateRejection,
   type UserCertificateDecision,
-} from "../../src/node/ssh/index.js";
+} from "../../src/ssh/index.js";
 import { freePort } from "../helpers/net.js";
 import { runOpenSsh } from "../helpers/openssh.js";
 import { tempDir } from "../helpers/tmp.js";

@@ -1,5 +1,5 @@
-// Which services a config starts: the proxy runs next to auth; a proxy on its own is named as
-// not built yet; a node reaches the cluster through auth_server or proxy_server.
+// Which services a config starts: the proxy runs next to auth or on its own with an auth server
+// to join; a node reaches the cluster through auth_server or proxy_server.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseConfig } from "../../src/config/index.js";
@@ -24,9 +24,20 @@ describe("planServices", () => {
     assert.deepEqual(missing, []);
   });
 
-  it("names a proxy without auth in its process as not built yet", () => {
+  it("runs a proxy of its own when it has an auth server to join", () => {
     const { names, missing } = plan([
       "  auth_server: 10.0.0.1:3025",
+      "auth_service:",
+      "  enabled: false",
+      "ssh_service:",
+      "  enabled: false",
+    ]);
+    assert.deepEqual(names, ["proxy"]);
+    assert.deepEqual(missing, []);
+  });
+
+  it("names a proxy with no auth server to join as missing, and how to give it one", () => {
+    const { names, missing } = plan([
       "auth_service:",
       "  enabled: false",
       "ssh_service:",
@@ -37,7 +48,7 @@ describe("planServices", () => {
       missing.map((m) => m.name),
       ["proxy_service"],
     );
-    assert.match(missing[0]?.reason ?? "", /issue #7/);
+    assert.match(missing[0]?.reason ?? "", /teleport\.auth_server.*--type=proxy/);
   });
 
   it("plans a node that reaches the cluster through proxy_server", () => {

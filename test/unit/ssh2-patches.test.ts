@@ -16,7 +16,7 @@ import {
   hostCertificateVerifier,
   hostKeyWithCertificate,
   userCertificateAuth,
-} from "../../src/node/ssh/index.js";
+} from "../../src/ssh/index.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const require = createRequire(import.meta.url);

@@ -5,7 +5,7 @@ export {
   startAuthServer,
   type AuthServer,
   type AuthServerOptions,
-  type LocalNodeIdentityRequest,
+  type LocalHostIdentityRequest,
 } from "./server.js";
 export type { HostIdentityResponse } from "./routes/join.js";
 export { ADMIN_IDENTITY_FILE, ADMIN_IDENTITY_TTL_MS, adminIdentityPath } from "./admin-identity.js";

@@ -41,7 +41,7 @@ export interface AuthServerOptions {
   lockout?: LockoutPolicy;
 }
 
-export interface LocalNodeIdentityRequest {
+export interface LocalHostIdentityRequest {
   hostname: string;
   /** authorized_keys line of the node's SSH host key. */
   sshPublicKey: string;
@@ -60,10 +60,13 @@ export interface AuthServer {
   readonly port: number;
   readonly state: AuthState;
   /**
-   * A node identity for an SSH Service in this same process (all-in-one): what joining with a
-   * token gives, without a token, since the caller already runs inside the auth server.
+   * A host identity for an SSH or Proxy Service in this same process (all-in-one): what joining
+   * with a token gives, without a token, since the caller already runs inside the auth server.
    */
-  issueLocalNodeIdentity(request: LocalNodeIdentityRequest): Promise<HostIdentityResponse>;
+  issueLocalHostIdentity(
+    role: "node" | "proxy",
+    request: LocalHostIdentityRequest,
+  ): Promise<HostIdentityResponse>;
   close(): Promise<void>;
 }
 
@@ -251,9 +254,9 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     localAddr: loopbackAddr(address),
     port: address.port,
     state,
-    issueLocalNodeIdentity(request) {
+    issueLocalHostIdentity(role, request) {
       return issueHostIdentity(deps, {
-        role: "node",
+        role,
         hostname: request.hostname,
         sshPublicKey: request.sshPublicKey,
         tlsPublicKey: request.tlsPublicKey,

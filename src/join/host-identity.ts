@@ -1,5 +1,6 @@
-// The node's host identity: joined once with a token, then stored under <data_dir>/node and
-// reused on restart so the token (often short-lived) is needed only the first time.
+// A host identity (a node's or a proxy's): joined once with a token, then stored under
+// <data_dir>/node or <data_dir>/proxy and reused on restart, so the token (often short-lived) is
+// needed only the first time.
 import { generateKeyPairSync } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,11 +11,13 @@ import {
   type ClientIdentity,
   type HostIdentityResponse,
   type JoinResponse,
-  type LocalNodeIdentityRequest,
+  type LocalHostIdentityRequest,
 } from "../auth/index.js";
-import { NodeIdentityError, NodeJoinError } from "./errors.js";
+import { HostIdentityError, JoinError } from "./errors.js";
 
-export interface NodeIdentity {
+export type HostRole = "node" | "proxy";
+
+export interface HostIdentity {
   hostId: string;
   clusterName: string;
   /** OpenSSH private key text of the host key. */
@@ -27,14 +30,15 @@ export interface NodeIdentity {
 }
 
 /**
- * Issues the node's identity without joining over the network: the auth server in the same
+ * Issues a host identity without joining over the network: the auth server in the same
  * process (all-in-one) does it directly, so no token or CA pin is needed.
  */
-export type NodeIdentityProvider = (
-  request: LocalNodeIdentityRequest,
+export type HostIdentityProvider = (
+  request: LocalHostIdentityRequest,
 ) => Promise<HostIdentityResponse>;
 
 export interface JoinParams {
+  role: HostRole;
   dataDir: string;
   authAddr: string;
   caPin: readonly string[];
@@ -43,15 +47,15 @@ export interface JoinParams {
   addr: string;
   labels: Readonly<Record<string, string>>;
   /** When set, the identity comes from it instead of joining with the token. */
-  provider?: NodeIdentityProvider | undefined;
+  provider?: HostIdentityProvider | undefined;
   /** Told the CA pin taken from the server when teleport.ca_pin is not set. */
   onTrustOnFirstUse?: (pin: string) => void;
 }
 
 const FILE = "identity.json";
 
-export function identityDir(dataDir: string): string {
-  return join(dataDir, "node");
+export function identityDir(dataDir: string, role: HostRole): string {
+  return join(dataDir, role);
 }
 
 function writeSecret(path: string, text: string): void {
@@ -62,8 +66,8 @@ function writeSecret(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-function store(dataDir: string, identity: NodeIdentity): void {
-  const dir = identityDir(dataDir);
+function store(dataDir: string, role: HostRole, identity: HostIdentity): void {
+  const dir = identityDir(dataDir, role);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeSecret(join(dir, "host_key"), identity.sshPrivateKey);
   writeSecret(join(dir, "host_key-cert.pub"), `${identity.sshCertificate}\n`);
@@ -71,26 +75,26 @@ function store(dataDir: string, identity: NodeIdentity): void {
   writeSecret(join(dir, FILE), `${JSON.stringify(identity, null, 2)}\n`);
 }
 
-/** The stored identity, or undefined when the node never joined. */
-export function loadNodeIdentity(dataDir: string): NodeIdentity | undefined {
-  const path = join(identityDir(dataDir), FILE);
+/** The stored identity, or undefined when this host never joined as `role`. */
+export function loadHostIdentity(dataDir: string, role: HostRole): HostIdentity | undefined {
+  const path = join(identityDir(dataDir, role), FILE);
   if (!existsSync(path)) return undefined;
   try {
-    const parsed = JSON.parse(readFileSync(path, "utf8")) as NodeIdentity;
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as HostIdentity;
     if (typeof parsed.hostId !== "string" || typeof parsed.sshCertificate !== "string") {
       throw new Error("fields missing");
     }
     return parsed;
   } catch (error) {
-    throw new NodeIdentityError(
-      `the node identity ${path} is damaged (${(error as Error).message}): ` +
+    throw new HostIdentityError(
+      `the ${role} identity ${path} is damaged (${(error as Error).message}): ` +
         "remove that folder and join again with a fresh auth_token",
       { cause: error },
     );
   }
 }
 
-function fromJoin(joined: JoinResponse, sshPrivateKey: string, tlsKeyPem: string): NodeIdentity {
+function fromJoin(joined: JoinResponse, sshPrivateKey: string, tlsKeyPem: string): HostIdentity {
   return {
     hostId: joined.hostId,
     clusterName: joined.clusterName,
@@ -107,22 +111,23 @@ function fromJoin(joined: JoinResponse, sshPrivateKey: string, tlsKeyPem: string
 }
 
 /** The stored identity, or a new one from joining with the token (then stored). */
-export async function obtainNodeIdentity(
+export async function obtainHostIdentity(
   params: JoinParams,
-): Promise<{ identity: NodeIdentity; joined: boolean }> {
-  const existing = loadNodeIdentity(params.dataDir);
+): Promise<{ identity: HostIdentity; joined: boolean }> {
+  const { role } = params;
+  const existing = loadHostIdentity(params.dataDir, role);
   if (existing) return { identity: existing, joined: false };
   if (params.provider !== undefined) {
     return issueAndStore(
       params,
       params.provider,
-      "the auth server in this process could not issue the node identity",
+      `the auth server in this process could not issue the ${role} identity`,
     );
   }
   if (params.token === undefined || params.token === "") {
-    throw new NodeJoinError(
-      `this node has not joined the cluster (no identity in ${identityDir(params.dataDir)}) ` +
-        "and teleport.auth_token is not set: create one with `tctl tokens add --type=node`",
+    throw new JoinError(
+      `this ${role} has not joined the cluster (no identity in ${identityDir(params.dataDir, role)}) ` +
+        `and teleport.auth_token is not set: create one with \`tctl tokens add --type=${role}\``,
     );
   }
   let pins = params.caPin;
@@ -136,20 +141,20 @@ export async function obtainNodeIdentity(
   const token = params.token;
   return issueAndStore(
     params,
-    (request) => client.join({ token, role: "node", ...request }),
+    (request) => client.join({ token, role, ...request }),
     `joining the cluster at ${params.authAddr} failed`,
   );
 }
 
 /**
- * Makes the node's keys, has `issue` certify them (a join over the network, or the auth server in
+ * Makes the host's keys, has `issue` certify them (a join over the network, or the auth server in
  * this process), and stores the identity for the next start.
  */
 async function issueAndStore(
   params: JoinParams,
-  issue: (request: LocalNodeIdentityRequest) => Promise<JoinResponse>,
+  issue: (request: LocalHostIdentityRequest) => Promise<JoinResponse>,
   failure: string,
-): Promise<{ identity: NodeIdentity; joined: boolean }> {
+): Promise<{ identity: HostIdentity; joined: boolean }> {
   const ssh = generateSshKeyPair(params.hostname);
   const tls = generateKeyPairSync("ed25519");
   let issued: JoinResponse;
@@ -162,13 +167,13 @@ async function issueAndStore(
       labels: { ...params.labels },
     });
   } catch (error) {
-    throw new NodeJoinError(`${failure}: ${(error as Error).message}`, { cause: error });
+    throw new JoinError(`${failure}: ${(error as Error).message}`, { cause: error });
   }
   const identity = fromJoin(
     issued,
     ssh.opensshPrivateKey,
     tls.privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
   );
-  store(params.dataDir, identity);
+  store(params.dataDir, params.role, identity);
   return { identity, joined: true };
 }

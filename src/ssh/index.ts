@@ -1,6 +1,6 @@
-// OpenSSH certificates over ssh2 (patched by patches/ssh2+1.17.0.patch): host certificates for
-// the node's SSH server, user certificate checks for its authentication handler, and the
-// client side of both.
+// OpenSSH certificates over ssh2 (patched by patches/ssh2+1.17.0.patch), shared by the node, the
+// proxy and tsh: host certificates for SSH servers, user certificate checks for their
+// authentication handlers, and the client side of both.
 
 export { HOST_CERTIFICATE_ALGORITHMS } from "./ssh2-options.js";
 export type { SshCertificateInput, SshPrivateKeyInput } from "./keys.js";

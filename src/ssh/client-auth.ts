@@ -3,7 +3,7 @@
 
 import type { KeyObject } from "node:crypto";
 import type { ConnectConfig } from "ssh2";
-import { verifySshCertificate, type SshCertificateRejection } from "../../auth/ca/index.js";
+import { verifySshCertificate, type SshCertificateRejection } from "../auth/ca/index.js";
 import { certifiedKey, type SshCertificateInput, type SshPrivateKeyInput } from "./keys.js";
 import { HOST_CERTIFICATE_ALGORITHMS } from "./ssh2-options.js";
 

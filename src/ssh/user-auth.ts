@@ -8,7 +8,7 @@ import {
   verifySshCertificate,
   type SshCertificate,
   type SshCertificateRejection,
-} from "../../auth/ca/index.js";
+} from "../auth/ca/index.js";
 
 /**
  * The parts of ssh2's PublicKeyAuthContext read here (ctx fits as is). With the patch, a

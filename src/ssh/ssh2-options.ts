@@ -2,7 +2,7 @@
 // certificates), so callers pass the new options without casts.
 
 import type { ServerHostKeyAlgorithm } from "ssh2";
-import { SSH_ED25519_CERT } from "../../auth/ca/index.js";
+import { SSH_ED25519_CERT } from "../auth/ca/index.js";
 
 declare module "ssh2" {
   interface ConnectConfig {

@@ -9,7 +9,7 @@ import {
   parseSshCertificate,
   type SshCertificate,
   type SshCertType,
-} from "../../auth/ca/index.js";
+} from "../auth/ca/index.js";
 
 /** An Ed25519 private key: a KeyObject or the text of an unencrypted OpenSSH private key. */
 export type SshPrivateKeyInput = KeyObject | string;
