@@ -61,6 +61,29 @@ export function inspectCgroupPath(
 }
 
 /**
+ * `mkdir -p`, one level at a time. Node's recursive mkdirSync never returns where a folder
+ * exists but refuses children with ENOENT (sysfs's /sys/fs/cgroup under `ip netns exec`, which
+ * mounts a fresh /sys): it retries the parent forever. Here that is an error naming the folder.
+ */
+function makeFolders(path: string): void {
+  let current = "";
+  for (const part of path.split("/").filter((p) => p !== "")) {
+    current = `${current}/${part}`;
+    try {
+      mkdirSync(current);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === "EEXIST") continue;
+      throw new Error(
+        `cannot create cgroup_path ${path}: mkdir ${current} failed (${code ?? String(error)}); ` +
+          "its parent does not take new folders (a sysfs or read-only file system?): mount " +
+          "cgroup2 there yourself (mount -t cgroup2 none PATH) or choose another cgroup_path",
+      );
+    }
+  }
+}
+
+/**
  * Makes sure cgroup2 is mounted exactly at `path`, mounting it on a missing or empty folder.
  * Returns the mount point and whether this call mounted it (so the caller can undo it).
  */
@@ -72,7 +95,7 @@ export function ensureCgroup2Mount(path: string): { mountPoint: string; mounted:
     case "unusable":
       throw new Error(state.problem);
     case "mountable":
-      mkdirSync(path, { recursive: true });
+      makeFolders(path);
       try {
         mountFilesystem("cgroup2", "none", path);
       } catch (error) {

@@ -306,6 +306,46 @@ test("a non-empty folder that is not cgroup2 is refused with the fix", () => {
   );
 });
 
+test(
+  "a cgroup_path under a fresh sysfs (as ip netns exec mounts it) is an error, not a hang",
+  { skip: needsRoot },
+  async () => {
+    // A private mount namespace with a new sysfs on /sys, where /sys/fs/cgroup exists but takes
+    // no folders: Node's recursive mkdir retried that forever.
+    const script = [
+      `import { ensureCgroup2Mount } from ${JSON.stringify(join(process.cwd(), "src/cgroup/index.js"))};`,
+      "try { ensureCgroup2Mount('/sys/fs/cgroup/unified'); console.log('mounted'); }",
+      "catch (error) { console.log(error.message); }",
+    ].join("\n");
+    const child = spawn(
+      "unshare",
+      [
+        "--mount",
+        "--net",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        'mount -t sysfs sysfs /sys && exec "$0" --import tsx --input-type=module -e "$1"',
+        process.execPath,
+        script,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    clearTimeout(timer);
+    assert.equal(code, 0, output);
+    assert.match(
+      output,
+      /^cannot create cgroup_path \/sys\/fs\/cgroup\/unified: mkdir \/sys\/fs\/cgroup\/unified failed \(ENOENT\); .*mount -t cgroup2 none PATH/,
+    );
+  },
+);
+
 test("bad session ids, instance ids and root paths are refused", { skip: needsRoot }, (t) => {
   const mount = requireHostMount();
   const defer = cleanups(t);
