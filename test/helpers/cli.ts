@@ -33,9 +33,17 @@ export function binPath(program: "teleport" | "tctl" | "tsh"): string {
   return join(repoRoot(), "bin", `${program}.js`);
 }
 
-/** Starts a built CLI as its own process (needs `npm run build`). */
-export function spawnCli(program: "teleport" | "tctl" | "tsh", argv: string[]): ChildProcess {
-  return spawn(process.execPath, [binPath(program), ...argv], {
+/**
+ * Starts a built CLI as its own process (needs `npm run build`). `prefix` runs it through
+ * another program that execs it (e.g. `ip netns exec NS`), so the pid is still the CLI's.
+ */
+export function spawnCli(
+  program: "teleport" | "tctl" | "tsh",
+  argv: string[],
+  prefix: readonly string[] = [],
+): ChildProcess {
+  const command = [...prefix, process.execPath, binPath(program), ...argv];
+  return spawn(command[0] ?? process.execPath, command.slice(1), {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, TELEPORT_DEBUG: "" },
   });

@@ -12,9 +12,12 @@ export interface DaemonProcess {
   exited: Promise<number>;
 }
 
-/** Runs `teleport ARGS` and kills it by pid when the test file ends, whatever happened. */
-export function startTeleport(argv: string[]): DaemonProcess {
-  const child = spawnCli("teleport", argv);
+/**
+ * Runs `teleport ARGS` (through `prefix`, e.g. `ip netns exec NS`, which execs it) and kills it
+ * by pid when the test file ends, whatever happened.
+ */
+export function startTeleport(argv: string[], prefix: readonly string[] = []): DaemonProcess {
+  const child = spawnCli("teleport", argv, prefix);
   let stderr = "";
   const waiters = new Set<() => void>();
   child.stderr?.on("data", (d: Buffer) => {
