@@ -1,7 +1,13 @@
 // Teleport's defaults, in one place so the CLI and docs can show them.
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { EnhancedRecording, LogFormat, SessionRecordingMode, Severity } from "./types.js";
+import type {
+  EnhancedRecording,
+  LogFormat,
+  SecondFactor,
+  SessionRecordingMode,
+  Severity,
+} from "./types.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/teleport.yaml";
 
@@ -19,6 +25,7 @@ export const DEFAULTS = {
   log_severity: "INFO" satisfies Severity,
   log_format: "text" satisfies LogFormat,
   session_recording: "node" satisfies SessionRecordingMode,
+  second_factor: "off" satisfies SecondFactor,
   auth_listen_addr: `0.0.0.0:${DEFAULT_PORTS.auth}`,
   proxy_web_listen_addr: `0.0.0.0:${DEFAULT_PORTS.proxy_web}`,
   proxy_listen_addr: `0.0.0.0:${DEFAULT_PORTS.proxy_ssh}`,

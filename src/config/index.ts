@@ -13,6 +13,7 @@ export { renderSampleConfig, type SampleConfigOptions } from "./sample.js";
 export type { Address } from "./address.js";
 export type { StaticToken, TokenRole } from "./tokens.js";
 export type {
+  Authentication,
   AuthService,
   Config,
   EnhancedRecording,
@@ -21,6 +22,7 @@ export type {
   LogExtraField,
   LogFormat,
   ProxyService,
+  SecondFactor,
   SessionRecordingMode,
   Severity,
   SshService,

@@ -1,4 +1,5 @@
 // The shape of teleport.yaml v3 as zod schemas: keys, types, defaults.
+import { isIP } from "node:net";
 import { hostname } from "node:os";
 import { isAbsolute } from "node:path";
 import * as z from "zod";
@@ -30,6 +31,7 @@ import {
   text,
 } from "./fields.js";
 import { parseStaticToken } from "./tokens.js";
+import type { SecondFactor } from "./types.js";
 
 function versionProblem(found: unknown): string {
   if (found === undefined) {
@@ -97,6 +99,12 @@ const teleportSection = section({
     pattern(CA_PIN, (pin) => /^sha256:[0-9a-f]{64}$/i.test(pin)),
     `a CA pin (${CA_PIN}) or a list of them`,
   ),
+  // The IP a node announces (default: its listen host, or on 0.0.0.0/:: the one it reaches
+  // the cluster from).
+  advertise_ip: z.preprocess(
+    blankIsUnset,
+    pattern(`an IP address such as "10.1.0.5"`, (ip) => isIP(ip) !== 0).optional(),
+  ),
   diag_addr: optionalAddress(DEFAULT_PORTS.diag),
   log: logSection,
 });
@@ -113,6 +121,37 @@ const staticToken = z
     return z.NEVER;
   });
 
+const SECOND_FACTORS = ["off", "otp", "optional"] as const;
+
+// Teleport's "on" and "webauthn" need WebAuthn (a browser and a hardware key), which this cluster
+// does not have: say so rather than "expected one of", so nobody hunts for a typo.
+const secondFactor = z
+  .string(expecting(`one of ${SECOND_FACTORS.join(", ")}`))
+  .transform((written, ctx): SecondFactor => {
+    const word = written.toLowerCase();
+    const found = SECOND_FACTORS.find((mode) => mode === word);
+    if (found !== undefined) return found;
+    const webauthn = word === "on" || word === "webauthn";
+    ctx.addIssue({
+      code: "custom",
+      message: webauthn
+        ? `${quote(written)} needs WebAuthn (hardware keys), which is not supported here: only ` +
+          "off, otp and optional are (otp: every user enters a code from an authenticator app)"
+        : expectedGot(`one of ${SECOND_FACTORS.join(", ")}`, written),
+      input: written,
+    });
+    return z.NEVER;
+  });
+
+const authentication = section(
+  {
+    // Local users only: SSO connectors (github, oidc, saml) are not built.
+    type: z.preprocess(blankIsUnset, oneOf(["local"], { fold: lower }).default("local")),
+    second_factor: z.preprocess(blankIsUnset, secondFactor.default(DEFAULTS.second_factor)),
+  },
+  "a mapping such as {type: local, second_factor: otp}",
+);
+
 const authSection = section({
   enabled: flag(true),
   listen_addr: listenAddress(DEFAULT_PORTS.auth, DEFAULTS.auth_listen_addr),
@@ -126,6 +165,7 @@ const authSection = section({
   audit_events_uri: oneOrList(uri, `${URI} or a list of them`),
   audit_sessions_uri: z.preprocess(blankIsUnset, uri.optional()),
   tokens: list(staticToken, `a list of "ROLE[,ROLE]:TOKEN" strings`, true),
+  authentication,
 });
 
 const keyPair = z.strictObject(

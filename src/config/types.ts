@@ -6,6 +6,8 @@ export type Severity = "DEBUG" | "INFO" | "WARN" | "ERROR";
 export type LogFormat = "text" | "json";
 export type LogExtraField = "level" | "component" | "caller" | "timestamp";
 export type SessionRecordingMode = "node" | "node-sync" | "proxy" | "proxy-sync" | "off";
+/** off: passwords only; otp: every user also enters a TOTP code; optional: users who enrolled one. */
+export type SecondFactor = "off" | "otp" | "optional";
 
 export interface LogConfig {
   /** "stderr", "stdout", or an absolute file path. */
@@ -27,6 +29,8 @@ export interface TeleportSection {
   readonly auth_servers: readonly Address[];
   /** "sha256:<hex>" pins of the cluster's CA; empty when not set. */
   readonly ca_pin: readonly string[];
+  /** The IP a node announces to the cluster (the proxy dials it); see src/node/advertise.ts. */
+  readonly advertise_ip?: string;
   readonly diag_addr?: Address;
   readonly log: LogConfig;
 }
@@ -40,6 +44,12 @@ export interface AuthService {
   readonly audit_events_uri: readonly string[];
   readonly audit_sessions_uri?: string;
   readonly tokens: readonly StaticToken[];
+  readonly authentication: Authentication;
+}
+
+export interface Authentication {
+  readonly type: "local";
+  readonly second_factor: SecondFactor;
 }
 
 export interface KeyPair {

@@ -16,6 +16,7 @@ import {
   type UserCertsResponse,
 } from "../../src/auth/index.js";
 import type { LockoutPolicy } from "../../src/auth/users/index.js";
+import type { SecondFactor } from "../../src/config/index.js";
 import { createLogger } from "../../src/log/index.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -46,6 +47,7 @@ export interface AuthFixture {
 export interface FixtureOptions {
   lockout?: LockoutPolicy;
   clusterName?: string;
+  secondFactor?: SecondFactor;
 }
 
 export async function startAuthFixture(options: FixtureOptions = {}): Promise<AuthFixture> {
@@ -63,6 +65,7 @@ export async function startAuthFixture(options: FixtureOptions = {}): Promise<Au
     now: clock.now,
     hostname: "auth-host",
     ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
+    ...(options.secondFactor === undefined ? {} : { secondFactor: options.secondFactor }),
   };
   const adminFor = async (server: AuthServer): Promise<AuthClient> =>
     new AuthClient({

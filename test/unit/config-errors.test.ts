@@ -293,6 +293,41 @@ const CASES: readonly Case[] = [
     ],
   },
   {
+    name: "second_factor on (WebAuthn)",
+    yaml: ["version: v3", "auth_service:", "  authentication:", "    second_factor: on"],
+    problems: [
+      'teleport.yaml:4:20: auth_service.authentication.second_factor: "on" needs WebAuthn (hardware keys), which is not supported here: only off, otp and optional are (otp: every user enters a code from an authenticator app)',
+    ],
+  },
+  {
+    name: "second_factor webauthn",
+    yaml: ["version: v3", "auth_service:", "  authentication:", "    second_factor: webauthn"],
+    problems: [
+      'teleport.yaml:4:20: auth_service.authentication.second_factor: "webauthn" needs WebAuthn (hardware keys), which is not supported here: only off, otp and optional are (otp: every user enters a code from an authenticator app)',
+    ],
+  },
+  {
+    name: "unknown second_factor",
+    yaml: ["version: v3", "auth_service:", "  authentication:", "    second_factor: totp"],
+    problems: [
+      'teleport.yaml:4:20: auth_service.authentication.second_factor: expected one of off, otp, optional, got "totp"',
+    ],
+  },
+  {
+    name: "authentication type other than local",
+    yaml: ["version: v3", "auth_service:", "  authentication:", "    type: github"],
+    problems: [
+      'teleport.yaml:4:11: auth_service.authentication.type: expected one of local, got "github"',
+    ],
+  },
+  {
+    name: "unknown key under authentication",
+    yaml: ["version: v3", "auth_service:", "  authentication:", "    second_factr: otp"],
+    problems: [
+      'teleport.yaml:4:5: auth_service.authentication.second_factr: unknown key; did you mean "second_factor"?',
+    ],
+  },
+  {
     name: "unknown severity",
     yaml: ["version: v3", "teleport:", "  log:", "    severity: verbose"],
     problems: [

@@ -38,6 +38,7 @@ function defaultConfig(): Config {
       session_recording: "node",
       audit_events_uri: ["file:///var/lib/teleport/log"],
       tokens: [],
+      authentication: { type: "local", second_factor: "off" },
     },
     proxy_service: {
       enabled: true,
@@ -182,6 +183,21 @@ describe("config values", () => {
       { roles: ["node"], token: "abcd" },
       { roles: ["node", "proxy"], token: "x:y" },
     ]);
+  });
+
+  it("reads the second factor of local logins, in any case", () => {
+    for (const [written, mode] of [
+      ["otp", "otp"],
+      ["Optional", "optional"],
+      ["off", "off"],
+      ['""', "off"],
+    ] as const) {
+      const text = `version: v3\nauth_service:\n  authentication:\n    type: local\n    second_factor: ${written}\n`;
+      assert.deepEqual(parseConfig(text, "teleport.yaml").auth_service.authentication, {
+        type: "local",
+        second_factor: mode,
+      });
+    }
   });
 
   it("accepts one value or a list where Teleport does", () => {

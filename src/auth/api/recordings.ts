@@ -1,11 +1,17 @@
-// Session recordings: files PUT one by one into staging, then completed (verified, published).
+// Session recordings: files PUT one by one into staging, then completed (verified, published),
+// then read back by auditors (GET, one file at a time, index first).
 import { z } from "zod";
-import { isSafeName } from "../../recording/index.js";
+import { dataFileName, FILE_KINDS, indexFileName, isSafeName } from "../../recording/index.js";
 import { isoDate } from "./common.js";
 
 /** A session id the recording store can use as a file name, of a sane length. */
 export function isSafeSessionId(sid: string): boolean {
   return isSafeName(sid) && sid.length <= 128;
+}
+
+/** The only names a recording of `sid` has: its index first, then one file per kind. */
+export function recordingFileNames(sid: string): string[] {
+  return [indexFileName(sid), ...FILE_KINDS.map((kind) => dataFileName(sid, kind))];
 }
 
 export const uploadFileResponse = z.object({ name: z.string(), bytes: z.number() });

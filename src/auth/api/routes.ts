@@ -16,6 +16,8 @@ export const ROUTES = {
   listNodes: route("GET", "/v1/nodes"),
   login: route("POST", "/v1/login"),
   completeInvite: route("POST", "/v1/invites/complete"),
+  getInvite: route("GET", "/v1/invites/:token"),
+  authPreference: route("GET", "/v1/auth/preference"),
   addUser: route("POST", "/v1/users"),
   listUsers: route("GET", "/v1/users"),
   removeUser: route("DELETE", "/v1/users/:name"),
@@ -33,6 +35,8 @@ export const ROUTES = {
   uploadRecordingFile: route("PUT", "/v1/recordings/:sid/files/:name"),
   completeRecording: route("POST", "/v1/recordings/:sid/complete"),
   listRecordings: route("GET", "/v1/recordings"),
+  getRecording: route("GET", "/v1/recordings/:sid"),
+  readRecordingFile: route("GET", "/v1/recordings/:sid/files/:name"),
   status: route("GET", "/v1/status"),
 } as const satisfies Record<string, RouteSpec>;
 

@@ -7,12 +7,27 @@ const password = z
   .string({ error: "expected the password" })
   .max(1024, { error: "the password is too long" });
 
+/** The 6-digit code of an authenticator app (TOTP); only goes from proxy (or tsh) to auth. */
+const otpToken = z
+  .string({ error: "expected the 6-digit code from the authenticator app" })
+  .regex(/^\d{6}$/, { error: "expected the 6-digit code from the authenticator app" });
+
+/** auth_service.authentication.second_factor, as the cluster applies it. */
+export const secondFactorMode = z.enum(["off", "otp", "optional"]);
+export type SecondFactorMode = z.output<typeof secondFactorMode>;
+
+/** GET /v1/auth/preference: what a login form must ask for. */
+export const authPreferenceResponse = z.object({ secondFactor: secondFactorMode });
+export type AuthPreference = z.output<typeof authPreferenceResponse>;
+
 export const loginRequest = z.strictObject({
   user: nameField("a user name"),
   password,
   sshPublicKey: sshPublicKeyField,
   tlsPublicKey: tlsPublicKeyField,
   ttl: goDuration.optional(),
+  /** Required when the cluster (or, with second_factor: optional, the user) uses TOTP. */
+  otpToken: otpToken.optional(),
   /** The user's address as the proxy saw it, for the user.login event. */
   remoteAddr: z.string().max(300).optional(),
 });
@@ -29,6 +44,8 @@ export type SignCertsRequest = z.input<typeof signCertsRequest>;
 export const completeInviteRequest = z.strictObject({
   token: z.string({ error: "expected the invite token" }).min(1).max(256),
   password,
+  /** A code for the invite's otpSecret: required with second_factor: otp. */
+  otpToken: otpToken.optional(),
 });
 export type CompleteInviteRequest = z.input<typeof completeInviteRequest>;
 
@@ -59,5 +76,21 @@ export const inviteResponse = z.object({
   ttl: z.number(),
 });
 export type InviteResponse = z.output<typeof inviteResponse>;
+
+/**
+ * GET /v1/invites/:token: what the signup page shows before the user sets a password. The TOTP
+ * secret is made on the first read and is the same on every later read of that invite.
+ */
+export const inviteInfoResponse = z.object({
+  user: z.string(),
+  kind: z.enum(["signup", "reset"]),
+  expires: isoDate,
+  otpRequired: z.boolean(),
+  /** Base32, for typing into an authenticator app. */
+  otpSecret: z.string().optional(),
+  /** otpauth://totp/CLUSTER:USER?secret=…&issuer=CLUSTER, for a QR code. */
+  otpUri: z.string().optional(),
+});
+export type InviteInfo = z.output<typeof inviteInfoResponse>;
 
 export const listUsersResponse = z.object({ users: z.array(userRecord) });

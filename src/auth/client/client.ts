@@ -4,10 +4,12 @@ import type { Readable } from "node:stream";
 import type { z } from "zod";
 import {
   addTokenResponse,
+  authPreferenceResponse,
   completeInviteResponse,
   completeRecordingResponse,
   emptyResponse,
   heartbeatResponse,
+  inviteInfoResponse,
   inviteResponse,
   joinResponse,
   listNodesResponse,
@@ -17,6 +19,7 @@ import {
   listUsersResponse,
   postEventsResponse,
   putRoleResponse,
+  recordingEntry,
   roleEntry,
   ROUTES,
   routePath,
@@ -27,8 +30,10 @@ import {
   type AddTokenRequest,
   type AddTokenResponse,
   type AddUserRequest,
+  type AuthPreference,
   type CompleteRecordingResponse,
   type HeartbeatRequest,
+  type InviteInfo,
   type InviteResponse,
   type JoinRequest,
   type JoinResponse,
@@ -44,6 +49,7 @@ import {
   type UserCertsResponse,
   type UserRecord,
 } from "../api/index.js";
+import { downloadRecording } from "./download.js";
 import { Transport, type TransportOptions } from "./transport.js";
 
 export type AuthClientOptions = TransportOptions;
@@ -79,10 +85,19 @@ export class AuthClient {
     return this.#json(ROUTES.login, {}, userCertsResponse, request);
   }
 
-  async completeInvite(token: string, password: string): Promise<UserRecord> {
-    return (
-      await this.#json(ROUTES.completeInvite, {}, completeInviteResponse, { token, password })
-    ).user;
+  /** The cluster's second factor: what a login or signup form must ask for. */
+  authPreference(): Promise<AuthPreference> {
+    return this.#json(ROUTES.authPreference, {}, authPreferenceResponse);
+  }
+
+  /** The invite behind `token`, with its TOTP secret when the cluster enrolls one. */
+  getInvite(token: string): Promise<InviteInfo> {
+    return this.#json(ROUTES.getInvite, { token }, inviteInfoResponse);
+  }
+
+  async completeInvite(token: string, password: string, otpToken?: string): Promise<UserRecord> {
+    const body = { token, password, ...(otpToken === undefined ? {} : { otpToken }) };
+    return (await this.#json(ROUTES.completeInvite, {}, completeInviteResponse, body)).user;
   }
 
   signCerts(request: SignCertsRequest): Promise<UserCertsResponse> {
@@ -181,6 +196,25 @@ export class AuthClient {
 
   async listRecordings(): Promise<RecordingEntry[]> {
     return (await this.#json(ROUTES.listRecordings, {}, listRecordingsResponse)).recordings;
+  }
+
+  /** A published recording's files and size; AuthApiError 404 when there is none. */
+  getRecording(sid: string): Promise<RecordingEntry> {
+    return this.#json(ROUTES.getRecording, { sid }, recordingEntry);
+  }
+
+  /** One file of a published recording as a stream; reading the index is logged as a playback. */
+  openRecordingFile(sid: string, name: string): Promise<Readable> {
+    const spec = ROUTES.readRecordingFile;
+    return this.#transport.stream(spec, routePath(spec, { sid, name }));
+  }
+
+  /**
+   * Downloads a published recording into `dir` (made if missing), for RecordingReader.open(dir,
+   * { sid }); auth logs it as one playback (session.recording.access).
+   */
+  downloadRecording(sid: string, dir: string): Promise<RecordingEntry> {
+    return downloadRecording(this, sid, dir);
   }
 
   status(): Promise<StatusResponse> {

@@ -173,25 +173,8 @@ export class Transport {
     body?: RequestBody,
   ): Promise<z.output<S>> {
     const { status, text } = await this.#send(spec, path, body);
-    let json: unknown;
-    try {
-      json = text === "" ? {} : JSON.parse(text);
-    } catch {
-      throw new AuthProtocolError(
-        `${spec.method} ${spec.path}: the answer (HTTP ${status}) is not JSON: is ${this.addr} an auth server?`,
-      );
-    }
-    if (status < 200 || status > 299) {
-      const parsed = errorBody.safeParse(json);
-      if (parsed.success) {
-        throw new AuthApiError(status, parsed.data.error.code, parsed.data.error.message);
-      }
-      throw new AuthApiError(
-        status,
-        `http_${status}`,
-        `HTTP ${status} from ${this.addr}: ${text.slice(0, 200)}`,
-      );
-    }
+    if (status < 200 || status > 299) throw this.#failure(spec, status, text);
+    const json = this.#parseJson(spec, status, text);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new AuthProtocolError(
@@ -203,11 +186,61 @@ export class Transport {
     return parsed.data;
   }
 
-  #send(
+  /**
+   * Sends one request whose answer is a file: its body as a stream, to be read to the end (or
+   * destroyed) by the caller. An error answer throws as in call().
+   */
+  async stream(spec: RouteSpec, path: string): Promise<Readable> {
+    const res = await this.#open(spec, path, undefined);
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status <= 299) return res;
+    throw this.#failure(spec, status, await this.#readText(res));
+  }
+
+  #parseJson(spec: RouteSpec, status: number, text: string): unknown {
+    try {
+      return text === "" ? {} : JSON.parse(text);
+    } catch {
+      throw new AuthProtocolError(
+        `${spec.method} ${spec.path}: the answer (HTTP ${status}) is not JSON: is ${this.addr} an auth server?`,
+      );
+    }
+  }
+
+  /** The error an answer other than 2xx means. */
+  #failure(spec: RouteSpec, status: number, text: string): Error {
+    const parsed = errorBody.safeParse(this.#parseJson(spec, status, text));
+    if (parsed.success) {
+      return new AuthApiError(status, parsed.data.error.code, parsed.data.error.message);
+    }
+    return new AuthApiError(
+      status,
+      `http_${status}`,
+      `HTTP ${status} from ${this.addr}: ${text.slice(0, 200)}`,
+    );
+  }
+
+  async #readText(res: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+    } catch (error) {
+      throw describeFailure(this.addr, error, this.#timeoutMs);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
+  async #send(
     spec: RouteSpec,
     path: string,
     body: RequestBody | undefined,
   ): Promise<{ status: number; text: string }> {
+    const res = await this.#open(spec, path, body);
+    return { status: res.statusCode ?? 0, text: await this.#readText(res) };
+  }
+
+  /** Sends one request; resolves with the answer once its head has arrived. */
+  #open(spec: RouteSpec, path: string, body: RequestBody | undefined): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       let settled = false;
       const fail = (error: unknown): void => {
@@ -241,14 +274,9 @@ export class Transport {
       });
       req.on("error", fail);
       req.on("response", (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", fail);
-        res.on("end", () => {
-          if (settled) return;
-          settled = true;
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") });
-        });
+        if (settled) return;
+        settled = true;
+        resolve(res);
       });
       if (payload !== undefined) req.end(payload);
       else if (body !== undefined && "raw" in body && !Buffer.isBuffer(body.raw)) {

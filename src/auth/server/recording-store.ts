@@ -7,7 +7,10 @@
 // recordings/owners/<sid>); other nodes may neither add to it nor complete it, and it is
 // published only when every event that names a server names that node. PUTs and the complete of
 // one session hold one lock, so what is published is exactly what was verified.
-import { createWriteStream } from "node:fs";
+//
+// Published files are read back one at a time; reading the index is what a player does first,
+// so that read is logged as one playback (session.recording.access), not every file.
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -16,10 +19,8 @@ import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { createEvent, type AuditEventOf, type FileAuditLog } from "../../events/index.js";
 import {
-  FILE_KINDS,
   LocalUploader,
   RecordingReader,
-  dataFileName,
   formatProblem,
   indexFileName,
   parseDataFileName,
@@ -28,7 +29,7 @@ import {
   type RecordingFile,
   type VerifyResult,
 } from "../../recording/index.js";
-import { isSafeSessionId } from "../api/index.js";
+import { isSafeSessionId, recordingFileNames } from "../api/index.js";
 import { accessDenied, ApiError, badRequest, conflict, notFound } from "./errors.js";
 
 /** Largest file of a recording accepted (chunks of a long session can be big). */
@@ -71,11 +72,6 @@ function checkSid(sid: string): void {
       `session id ${JSON.stringify(sid)} cannot be used: letters, digits, ".", "_" and "-" only (normally a UUID)`,
     );
   }
-}
-
-/** The only names a recording of `sid` has: its index and one file per kind. */
-function allowedNames(sid: string): string[] {
-  return [indexFileName(sid), ...FILE_KINDS.map((kind) => dataFileName(sid, kind))];
 }
 
 export class RecordingStore {
@@ -155,7 +151,7 @@ export class RecordingStore {
     body: Readable,
     hostId: string,
   ): Promise<{ name: string; bytes: number }> {
-    const names = allowedNames(sid);
+    const names = recordingFileNames(sid);
     if (!names.includes(name)) {
       throw badRequest(
         `file ${JSON.stringify(name)} is not part of a recording of session ${sid}: expected one of ${names.join(", ")}`,
@@ -362,28 +358,86 @@ export class RecordingStore {
     return target;
   }
 
-  /** Published recordings, oldest first. */
-  async list(): Promise<PublishedRecording[]> {
-    let names: string[];
+  async #publishedNames(): Promise<string[]> {
     try {
-      names = await readdir(this.#published);
+      return await readdir(this.#published);
     } catch (error) {
       if (codeOf(error) === "ENOENT") return [];
       throw error;
     }
+  }
+
+  /** `sid`'s published recording among the published file `names`. */
+  async #describe(sid: string, names: readonly string[]): Promise<PublishedRecording> {
+    const index = indexFileName(sid);
+    const files = names.filter((n) => n === index || parseDataFileName(n)?.sid === sid).sort();
+    let bytes = 0;
+    for (const file of files) bytes += (await stat(join(this.#published, file))).size;
+    const published = (await stat(join(this.#published, index))).mtime.toISOString();
+    return { sid, files, bytes, published };
+  }
+
+  /** Published recordings, oldest first. */
+  async list(): Promise<PublishedRecording[]> {
+    const names = await this.#publishedNames();
     const recordings: PublishedRecording[] = [];
     for (const name of names.filter((n) => n.endsWith(".index"))) {
-      const sid = name.slice(0, -".index".length);
-      const files = names.filter((n) => n === name || parseDataFileName(n)?.sid === sid).sort();
-      let bytes = 0;
-      for (const file of files) bytes += (await stat(join(this.#published, file))).size;
-      const published = (await stat(join(this.#published, name))).mtime.toISOString();
-      recordings.push({ sid, files, bytes, published });
+      recordings.push(await this.#describe(name.slice(0, -".index".length), names));
     }
     return recordings.sort(
       (a, b) => a.published.localeCompare(b.published) || a.sid.localeCompare(b.sid),
     );
   }
+
+  /** `sid`'s published recording; 404 when there is none (not yet uploaded, or unknown). */
+  async get(sid: string): Promise<PublishedRecording> {
+    checkSid(sid);
+    if (!(await exists(join(this.#published, indexFileName(sid))))) throw notPublished(sid);
+    return this.#describe(sid, await this.#publishedNames());
+  }
+
+  /**
+   * A published file of `sid`'s recording, opened for `reader`. Reading the index starts a
+   * playback: the session.recording.access event is written before any byte is sent, so no
+   * playback goes unlogged.
+   */
+  async openFile(
+    sid: string,
+    name: string,
+    reader: string,
+  ): Promise<{ stream: Readable; bytes: number }> {
+    checkSid(sid);
+    const names = recordingFileNames(sid);
+    if (!names.includes(name)) {
+      throw badRequest(
+        `file ${JSON.stringify(name)} is not part of a recording of session ${sid}: expected one of ${names.join(", ")}`,
+      );
+    }
+    if (!(await exists(join(this.#published, indexFileName(sid))))) throw notPublished(sid);
+    const path = join(this.#published, name);
+    let bytes: number;
+    try {
+      bytes = (await stat(path)).size;
+    } catch (error) {
+      if (codeOf(error) !== "ENOENT") throw error;
+      throw notFound(`the recording of session ${sid} has no file ${name} (it had no such events)`);
+    }
+    if (name === indexFileName(sid)) {
+      const event = createEvent(
+        "session.recording.access",
+        { sid, user: reader, session_type: "ssh" },
+        { clusterName: this.#options.clusterName, now: this.#options.now },
+      );
+      await this.#options.log.append([event]);
+    }
+    return { stream: createReadStream(path), bytes };
+  }
+}
+
+function notPublished(sid: string): ApiError {
+  return notFound(
+    `no published recording of session ${sid}: check the session id (tsh recordings ls); a session's recording is published when it ends`,
+  );
 }
 
 function fileUrl(path: string): string {

@@ -9,13 +9,14 @@ import { performance } from "node:perf_hooks";
 import type { TLSSocket } from "node:tls";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import type { Config, StaticToken } from "../../config/index.js";
+import type { Config, SecondFactor, StaticToken } from "../../config/index.js";
 import type { Logger } from "../../log/index.js";
 import type { LockoutPolicy } from "../users/index.js";
 import { Caller } from "./authz.js";
 import { ApiError, AuthStartError, unauthenticated } from "./errors.js";
 import { toApiError } from "./http/error-map.js";
 import { Router, sendJson } from "./http/router.js";
+import { sendStream, StreamBody } from "./http/stream.js";
 import { NodeInventory } from "./inventory.js";
 import { describeIdentity, peerIdentity, type Identity } from "./peer.js";
 import { allRoutes } from "./routes/index.js";
@@ -39,6 +40,8 @@ export interface AuthServerOptions {
   /** Injected by tests; the system clock otherwise. */
   now?: () => Date;
   lockout?: LockoutPolicy;
+  /** auth_service.authentication.second_factor; off when absent. */
+  secondFactor?: SecondFactor;
 }
 
 export interface LocalHostIdentityRequest {
@@ -107,6 +110,7 @@ export function authServerOptions(config: Config, logger: Logger): AuthServerOpt
     ...(auth.cluster_name === undefined ? {} : { clusterName: auth.cluster_name }),
     staticTokens: auth.tokens,
     ...(auth.audit_events_uri[0] === undefined ? {} : { auditEventsUri: auth.audit_events_uri[0] }),
+    secondFactor: auth.authentication.second_factor,
     logger,
   };
 }
@@ -166,7 +170,8 @@ function handler(state: AuthState, router: Router) {
         remoteAddr: req.socket.remoteAddress ?? "",
       });
       status = 200;
-      sendJson(res, status, body);
+      if (body instanceof StreamBody) await sendStream(res, body);
+      else sendJson(res, status, body);
     } catch (error) {
       const answer = toApiError(error);
       status = answer?.status ?? 500;
@@ -210,6 +215,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     auditLogDir: auditLogDir(options.auditEventsUri, options.dataDir),
     now,
     ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
+    ...(options.secondFactor === undefined ? {} : { secondFactor: options.secondFactor }),
     logger: options.logger,
   });
   const deps = { state, inventory: new NodeInventory(state.backend, now) };

@@ -4,7 +4,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { openSqliteBackend, type Backend } from "../../backend/index.js";
-import type { StaticToken } from "../../config/index.js";
+import type { SecondFactor, StaticToken } from "../../config/index.js";
 import { FileAuditLog } from "../../events/index.js";
 import type { Logger } from "../../log/index.js";
 import { caPin, type ClusterCas } from "../ca/index.js";
@@ -32,6 +32,8 @@ export interface AuthStateOptions {
   auditLogDir: string;
   now: () => Date;
   lockout?: LockoutPolicy;
+  /** auth_service.authentication.second_factor; off when absent. */
+  secondFactor?: SecondFactor;
   logger: Logger;
 }
 
@@ -106,6 +108,7 @@ export async function openAuthState(options: AuthStateOptions): Promise<AuthStat
       now,
       roles,
       ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
+      ...(options.secondFactor === undefined ? {} : { secondFactor: options.secondFactor }),
       events: (event) => {
         const write = auditLog.append([event]).catch((err: unknown) => {
           log.error({ err, event: event.event }, "Could not write an audit event.");

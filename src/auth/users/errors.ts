@@ -1,4 +1,4 @@
-// Typed errors of users. None carries a password, a hash or an invite token.
+// Typed errors of users. None carries a password, a hash, an invite token, a TOTP secret or code.
 
 export class UserInputError extends Error {
   override readonly name = "UserInputError";
@@ -71,19 +71,84 @@ export class LoginError extends Error {
   override name = "LoginError";
 
   constructor(
-    readonly reason: "invalid-credentials" | "locked",
+    readonly reason: "invalid-credentials" | "locked" | "otp-required" | "otp-not-enrolled",
     message: string,
   ) {
     super(message);
   }
 }
 
-/** Same message for an unknown user and a wrong password: it must not tell them apart. */
+/**
+ * Same message for an unknown user and a wrong password (and, when a code was sent, a wrong
+ * code): it must not tell them apart.
+ */
 export class InvalidCredentialsError extends LoginError {
   override name = "InvalidCredentialsError";
 
+  constructor(withOtp = false) {
+    super(
+      "invalid-credentials",
+      withOtp
+        ? "invalid username, password or one-time password (each code works once: if you " +
+            "just used it, wait for the next one)"
+        : "invalid username or password",
+    );
+  }
+}
+
+/** A login or signup without the TOTP code it needs. */
+export class OtpRequiredError extends LoginError {
+  override name = "OtpRequiredError";
+
+  constructor(why: "cluster" | "user" | "invite") {
+    const messages = {
+      cluster:
+        "this cluster requires a one-time password (second_factor: otp): enter the code from " +
+        "your authenticator app",
+      user: "this user has an authenticator app enrolled: enter the code from it",
+      invite:
+        "this cluster requires a one-time password (second_factor: otp): add the invite's " +
+        "secret to your authenticator app, then enter the code it shows",
+    };
+    super("otp-required", messages[why]);
+  }
+}
+
+/** second_factor: otp, and a user who never enrolled (added while it was off). */
+export class OtpNotEnrolledError extends LoginError {
+  override name = "OtpNotEnrolledError";
+
+  constructor(readonly user: string) {
+    super(
+      "otp-not-enrolled",
+      `user ${JSON.stringify(user)} has no authenticator app enrolled and this cluster ` +
+        `requires one (second_factor: otp): ask an admin to run tctl users reset ${user}, ` +
+        "then enroll with the new invite link",
+    );
+  }
+}
+
+/** A wrong code when completing an invite (logins say InvalidCredentialsError instead). */
+export class InvalidOtpError extends Error {
+  override readonly name = "InvalidOtpError";
+
   constructor() {
-    super("invalid-credentials", "invalid username or password");
+    super(
+      "invalid one-time password: enter the current code your authenticator app shows for " +
+        "this invite's secret (the device's clock must be right)",
+    );
+  }
+}
+
+/** A code was sent for an invite that has no secret yet: it was never opened. */
+export class InviteOtpSecretMissingError extends Error {
+  override readonly name = "InviteOtpSecretMissingError";
+
+  constructor() {
+    super(
+      "this invite has no one-time password secret yet: open the invite link first, add the " +
+        "secret it shows to your authenticator app, then set the password with its code",
+    );
   }
 }
 

@@ -1,7 +1,8 @@
-// Local users: accounts, invite links, passwords (scrypt) and login lockout.
+// Local users: accounts, invite links, passwords (scrypt), login lockout and TOTP.
 export {
   UserService,
   type AddUserRequest,
+  type InviteInfo,
   type InviteResult,
   type LoginResult,
   type RoleLookup,
@@ -15,9 +16,13 @@ export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, checkPasswordPolicy } from ".
 export type { InviteKind } from "./invites.js";
 export {
   InvalidCredentialsError,
+  InvalidOtpError,
   InviteExpiredError,
   InviteNotFoundError,
+  InviteOtpSecretMissingError,
   LoginError,
+  OtpNotEnrolledError,
+  OtpRequiredError,
   PasswordPolicyError,
   StoredUserError,
   UnknownRoleError,

@@ -1,8 +1,9 @@
 // Invite (and reset) links: a random 32-byte token shown once; the backend keeps only its
 // SHA-256 (/invites/<hash>) with the user's name, for its lifetime plus a grace period so that
-// a late click hears "expired" rather than "not found".
+// a late click hears "expired" rather than "not found". With a second factor, the invite also
+// holds the TOTP secret the user enrolls, made when the invite is first read.
 import { createHash, randomBytes } from "node:crypto";
-import type { Backend, Item } from "../../backend/index.js";
+import { CompareFailedError, NotFoundError, type Backend, type Item } from "../../backend/index.js";
 import { INVITES_PREFIX, inviteKey } from "./keys.js";
 import { parseItem } from "./records.js";
 import { storedInvite } from "./schema.js";
@@ -14,6 +15,8 @@ export interface Invite {
   kind: InviteKind;
   created: Date;
   expires: Date;
+  /** Base32; set once, on the first read of the invite. */
+  otpSecret?: string;
 }
 
 const TOKEN_BYTES = 32;
@@ -54,6 +57,22 @@ export class InviteStore {
     if (typeof token !== "string" || !TOKEN_FORMAT.test(token)) return undefined;
     const item = await this.#backend.get(inviteKey(hashOf(token)));
     return item === undefined ? undefined : { invite: parseItem(storedInvite, item), item };
+  }
+
+  /**
+   * Stores `secret` in the invite of `item`, keeping its lifetime; false when the invite changed
+   * since `item` was read (another read set a secret first, or it was used or removed).
+   */
+  async attachOtpSecret(item: Item, invite: Invite, secret: string): Promise<boolean> {
+    try {
+      const value = toJson({ ...invite, otpSecret: secret });
+      const options = item.expires === undefined ? {} : { expires: item.expires };
+      await this.#backend.compareAndSwap(item.key, item.revision, value, options);
+      return true;
+    } catch (error) {
+      if (error instanceof CompareFailedError || error instanceof NotFoundError) return false;
+      throw error;
+    }
   }
 
   /** Deletes the invite's item; false when another request took it first (single use). */

@@ -57,12 +57,20 @@ export const storedUser = z.strictObject({
   created: instant,
 });
 
+const base32Secret = z.string().regex(/^[A-Z2-7]{16,128}$/, { error: "not a base32 TOTP secret" });
+
 export const storedInvite = z.strictObject({
   user: userName,
   kind: z.enum(["signup", "reset"]),
   created: instant,
   expires: instant,
+  /** Made when the invite is first read, with second_factor otp or optional. */
+  otpSecret: base32Secret.optional(),
 });
+
+export const storedOtpSecret = z.strictObject({ secret: base32Secret });
+
+export const storedOtpUsed = z.strictObject({ counter: z.number().int().nonnegative() });
 
 // A hash we cannot check would fail every login in silence: refuse it loudly (without showing it).
 export const storedPassword = z.strictObject({

@@ -19,7 +19,11 @@ import {
 } from "../../tokens/index.js";
 import {
   InvalidCredentialsError,
+  InvalidOtpError,
   InviteExpiredError,
+  InviteOtpSecretMissingError,
+  OtpNotEnrolledError,
+  OtpRequiredError,
   InviteNotFoundError,
   PasswordPolicyError,
   StoredUserError,
@@ -36,6 +40,11 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 const TABLE: readonly [ErrorClass, number, string][] = [
   [InvalidCredentialsError, 401, "invalid_credentials"],
   [UserLockedError, 429, "user_locked"],
+  // Second-factor refusals have codes of their own, so a client knows to ask for a code.
+  [OtpRequiredError, 401, "otp_required"],
+  [OtpNotEnrolledError, 401, "otp_not_enrolled"],
+  [InvalidOtpError, 401, "invalid_otp"],
+  [InviteOtpSecretMissingError, 400, "otp_secret_missing"],
   [InviteExpiredError, 410, "invite_expired"],
   [InviteNotFoundError, 404, "invite_not_found"],
   [PasswordPolicyError, 400, "password_policy"],

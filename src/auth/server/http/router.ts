@@ -1,5 +1,5 @@
 // A small router: a route is a spec from the shared route table, who may call it, and a handler
-// that returns the JSON body of a 200 (or throws an ApiError).
+// that returns the JSON body of a 200, or a StreamBody for a file (or throws an ApiError).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RouteSpec } from "../../api/index.js";
 import type { Access, Caller } from "../authz.js";

@@ -1,17 +1,20 @@
-// Logins: a password login through the proxy (POST /v1/login), setting a password from an
-// invite, and tctl auth sign (certificates for a user, without a password).
+// Logins: a password (and TOTP) login through the proxy (POST /v1/login), reading and completing
+// an invite, the cluster's second-factor preference, and tctl auth sign (certificates for a user,
+// without a password).
 import type { z } from "zod";
 import {
   completeInviteRequest,
   loginRequest,
   ROUTES,
   signCertsRequest,
+  type authPreferenceResponse,
+  type inviteInfoResponse,
   type userCertsResponse,
 } from "../../api/index.js";
 import type { Role, RoleService } from "../../roles/index.js";
 import { parseGoDuration } from "../../tokens/index.js";
 import { UserNotFoundError, type User } from "../../users/index.js";
-import { builtin } from "../authz.js";
+import { authenticated, builtin } from "../authz.js";
 import { issueUserCerts } from "../certs.js";
 import { badRequest } from "../errors.js";
 import { parseJsonBody } from "../http/body.js";
@@ -62,9 +65,32 @@ export function loginRoutes({ state }: RouteDeps): Route[] {
         const ttl = ttlOf(body.ttl, DEFAULT_LOGIN_TTL_MS);
         const result = await state.users.checkPassword(body.user, body.password, {
           remoteAddr: body.remoteAddr ?? remoteAddr,
+          ...(body.otpToken === undefined ? {} : { otpToken: body.otpToken }),
         });
         if (!result.ok) throw result.error;
         return certsFor(state, result.user, body, ttl);
+      },
+    },
+    {
+      spec: ROUTES.authPreference,
+      access: authenticated,
+      async handle() {
+        const response: z.input<typeof authPreferenceResponse> = {
+          secondFactor: state.users.secondFactor,
+        };
+        return response;
+      },
+    },
+    {
+      spec: ROUTES.getInvite,
+      access: builtin("Proxy", "Admin"),
+      async handle({ params }) {
+        const invite = await state.users.getInvite(params["token"] ?? "");
+        const response: z.input<typeof inviteInfoResponse> = {
+          ...invite,
+          expires: invite.expires.toISOString(),
+        };
+        return response;
       },
     },
     {
@@ -72,7 +98,7 @@ export function loginRoutes({ state }: RouteDeps): Route[] {
       access: builtin("Proxy", "Admin"),
       async handle({ req }) {
         const body = await parseJsonBody(req, completeInviteRequest);
-        const user = await state.users.completeInvite(body.token, body.password);
+        const user = await state.users.completeInvite(body.token, body.password, body.otpToken);
         return { user: userToWire(user) };
       },
     },

@@ -1,7 +1,9 @@
-// Session recordings: nodes upload files and complete them; auditors list what is published.
+// Session recordings: nodes upload files and complete them; auditors list what is published
+// and read it back (tsh play, the web UI through the proxy).
 import { ROUTES } from "../../api/index.js";
 import { builtin, rule } from "../authz.js";
 import type { Route } from "../http/router.js";
+import { StreamBody } from "../http/stream.js";
 import type { RouteDeps } from "./context.js";
 
 export function recordingRoutes({ state }: RouteDeps): Route[] {
@@ -26,6 +28,25 @@ export function recordingRoutes({ state }: RouteDeps): Route[] {
       access: rule("session", "list"),
       async handle() {
         return { recordings: await state.recordings.list() };
+      },
+    },
+    {
+      spec: ROUTES.getRecording,
+      access: rule("session", "read"),
+      async handle({ params }) {
+        return state.recordings.get(params["sid"] ?? "");
+      },
+    },
+    {
+      spec: ROUTES.readRecordingFile,
+      access: rule("session", "read"),
+      async handle({ params, caller }) {
+        const { stream, bytes } = await state.recordings.openFile(
+          params["sid"] ?? "",
+          params["name"] ?? "",
+          caller.require().name,
+        );
+        return new StreamBody(stream, bytes);
       },
     },
   ];
