@@ -23,14 +23,21 @@ import { errorMessage } from "./errors.js";
 import type { HostIdentity } from "../join/index.js";
 import { auditRefusedLogin, type LoginAuditOptions } from "./login-audit.js";
 import type { PtySize } from "./process.js";
-import { certificateRoles, RoleCache } from "./roles.js";
 import { runSession, type SessionHost } from "./session.js";
 import { findSftpServer, SFTP_SERVER_PATHS, sftpMissingMessage } from "./sftp.js";
-import { checkUserCertificate, hostKeyWithCertificate } from "../ssh/index.js";
+import {
+  certificateRoles,
+  checkUserCertificate,
+  hostKeyWithCertificate,
+  RoleCache,
+} from "../ssh/index.js";
 import { acceptsClientEnv, plainIp, type ConnectionEnds } from "./ssh-env.js";
 import { lookupHostUser, type HostUser } from "./users.js";
 
 const { Server } = ssh2;
+
+/** A role edit reaches logins on this node within this. */
+const ROLE_TTL_MS = 30_000;
 
 /** Teleport's defaults (keep_alive_interval 5m, keep_alive_count_max 3). */
 const DEFAULT_KEEP_ALIVE = { intervalMs: 5 * 60_000, countMax: 3 } as const;
@@ -111,7 +118,7 @@ const hostPort = (ip: string, port: number): string =>
 export async function startSshServer(options: SshServerOptions): Promise<NodeSshServer> {
   const { identity, logger } = options;
   const log = logger.child({ component: "node" });
-  const roles = new RoleCache(options.client);
+  const roles = new RoleCache(options.client, ROLE_TTL_MS);
   const caKeys = userCaKeys(identity.sshUserCaLines);
   const sessionHost: SessionHost = { ...options.sessionHost, client: options.client, logger };
   const audit: LoginAuditOptions = {

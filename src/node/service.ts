@@ -2,7 +2,7 @@
 // enhanced recorder or plain session cgroups, then the SSH server.
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AuthClient, AuthTlsError } from "../auth/index.js";
+import { AuthClient, AuthTlsError, splitAddr } from "../auth/index.js";
 import { bpfObjectPath, EnhancedRecorder } from "../bpf/index.js";
 import { SessionCgroups } from "../cgroup/index.js";
 import type { Config } from "../config/index.js";
@@ -10,6 +10,7 @@ import type { Logger } from "../log/index.js";
 import type { NodeMetrics } from "../metrics/index.js";
 import { VERSION } from "../version.js";
 import { uploadDir } from "../recording/index.js";
+import { advertisedHost, formatHostPort } from "./advertise.js";
 import { eventSpoolDir, RecordingDelivery } from "./delivery.js";
 import { errorMessage } from "./errors.js";
 import {
@@ -69,6 +70,16 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const { teleport, ssh_service: ssh } = config;
   const addr = ssh.listen_addr.addr;
   const auth = options.localAuth?.addr ?? authAddr(config);
+  const advertiseHost = await advertisedHost({
+    listenHost: ssh.listen_addr.host,
+    advertiseIp: teleport.advertise_ip,
+    clusterAddr: splitAddr(auth),
+    onFallback: (error) =>
+      log.warn(
+        `Cannot tell which address of this host the cluster reaches (${error.message}): ` +
+          `announcing ${addr}, which the proxy cannot dial. Set teleport.advertise_ip.`,
+      ),
+  });
   const { identity, joined } = await obtainHostIdentity({
     role: "node",
     dataDir: teleport.data_dir,
@@ -76,7 +87,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     caPin: teleport.ca_pin,
     token: teleport.auth_token,
     hostname: teleport.nodename,
-    addr,
+    addr: formatHostPort(advertiseHost, ssh.listen_addr.port),
     labels: ssh.labels,
     provider: options.localAuth?.issueIdentity,
     onTrustOnFirstUse: (pin) =>
@@ -169,7 +180,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const heartbeat = async (): Promise<void> => {
     await client.heartbeat({
       name: teleport.nodename,
-      addr: `${ssh.listen_addr.host}:${server.port}`,
+      addr: formatHostPort(advertiseHost, server.port),
       labels: { ...ssh.labels },
       version: VERSION,
     });

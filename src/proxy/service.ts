@@ -1,6 +1,6 @@
 // The Proxy Service as the daemon runs it, next to auth in its process or on its own (joined
 // with a proxy token): the TLS port on web_listen_addr that passes auth connections through and
-// serves HTTPS.
+// serves HTTPS, and the SSH port on listen_addr that connects users to nodes.
 import { isIP } from "node:net";
 import { hostname } from "node:os";
 import { AuthClient } from "../auth/index.js";
@@ -9,8 +9,9 @@ import { obtainHostIdentity, type HostIdentityProvider } from "../join/index.js"
 import type { Logger } from "../log/index.js";
 import type { ProxyContext } from "./context.js";
 import { httpsKeyPair } from "./https-keypair.js";
+import { startSshProxy } from "./ssh/index.js";
 import { startTlsRouter } from "./tls-router.js";
-import { createWebServer } from "./web.js";
+import { createWebServer } from "./web/index.js";
 
 export interface ProxyServiceOptions {
   config: Config;
@@ -27,6 +28,8 @@ export interface ProxyServiceOptions {
 export interface ProxyService {
   /** The port web_listen_addr is served on (the kernel's pick when it was 0). */
   webPort: number;
+  /** The port listen_addr is served on (SSH to nodes; the kernel's pick when it was 0). */
+  sshPort: number;
   close(): Promise<void>;
 }
 
@@ -92,10 +95,9 @@ export async function startProxyService(options: ProxyServiceOptions): Promise<P
     );
   }
   const sshPublic = proxy.public_addr[0]?.host ?? config.teleport.nodename;
-  const web = createWebServer({
+  const web = createWebServer(context, {
     keyPem: keyPair.keyPem,
     certPem: keyPair.certPem,
-    clusterName: context.clusterName,
     sshPublicAddr: `${sshPublic}:${proxy.listen_addr.port}`,
   });
   const router = await startTlsRouter({
@@ -109,9 +111,24 @@ export async function startProxyService(options: ProxyServiceOptions): Promise<P
     { addr: `${proxy.web_listen_addr.host}:${router.port}` },
     "Proxy web service is listening (HTTPS, and auth connections passed through).",
   );
+  const ssh = await startSshProxy({
+    context,
+    host: proxy.listen_addr.host,
+    port: proxy.listen_addr.port,
+  }).catch(async (error: unknown) => {
+    await router.close();
+    web.close();
+    throw error;
+  });
+  log.info(
+    { addr: `${proxy.listen_addr.host}:${ssh.port}` },
+    "Proxy SSH service is listening (certificate logins, connections to nodes).",
+  );
   return {
     webPort: router.port,
+    sshPort: ssh.port,
     async close() {
+      await ssh.close();
       await router.close();
       web.close();
     },

@@ -4,7 +4,6 @@
 // other goes to the proxy's own HTTPS server.
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { Duplex } from "node:stream";
-import type { Server as HttpsServer } from "node:https";
 import { AUTH_SERVER_NAME, splitAddr } from "../auth/index.js";
 import type { Logger } from "../log/index.js";
 import { MAX_CLIENT_HELLO_BYTES, readClientHello } from "./client-hello.js";
@@ -17,7 +16,8 @@ export interface TlsRouterOptions {
   port: number;
   /** Where connections for the auth server go: "host:port". */
   authAddr: string;
-  web: HttpsServer;
+  /** The HTTPS server: it gets every other connection, with the client's address. */
+  web: { accept(stream: Duplex, remoteAddress: string): void };
   logger: Logger;
 }
 
@@ -98,7 +98,7 @@ export async function startTlsRouter(options: TlsRouterOptions): Promise<TlsRout
         socket.resume();
         return;
       }
-      options.web.emit("connection", replayingStream(socket, buffered));
+      options.web.accept(replayingStream(socket, buffered), socket.remoteAddress ?? "");
     };
     socket.on("data", onData);
   });

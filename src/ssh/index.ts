@@ -25,3 +25,4 @@ export {
   type UserCertificateAuthParams,
   type UserCertificateConnectConfig,
 } from "./client-auth.js";
+export { certificateRoles, RoleCache } from "./roles.js";

@@ -52,6 +52,7 @@ async function setup(logLines: string[]): Promise<Setup> {
       "proxy_service:",
       "  enabled: true",
       `  web_listen_addr: 127.0.0.1:${webPort}`,
+      `  listen_addr: 127.0.0.1:${await freePort()}`,
       "ssh_service:",
       "  enabled: true",
       `  listen_addr: 127.0.0.1:${sshPort}`,
