@@ -45,6 +45,17 @@ describe("recording uploads", () => {
     }
   }
 
+  it("has the guide's log layout from the start: sessions, upload and playbacks folders", () => {
+    const serverId = readFileSync(join(f.dataDir, "host_uuid"), "utf8").trim();
+    for (const dir of [
+      sessionsDir(f.dataDir, serverId),
+      join(f.dataDir, "log", "upload", "sessions", "default"),
+      join(f.dataDir, "log", "playbacks", "sessions", "default"),
+    ]) {
+      assert.ok(existsSync(dir), dir);
+    }
+  });
+
   it("publishes a good recording and writes a session.upload event", async () => {
     const rec = await sample();
     await upload(rec);

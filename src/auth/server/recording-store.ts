@@ -24,7 +24,9 @@ import {
   formatProblem,
   indexFileName,
   parseDataFileName,
+  playbacksDir,
   sessionsDir,
+  uploadDir,
   verifyRecording,
   type RecordingFile,
   type VerifyResult,
@@ -90,6 +92,17 @@ export class RecordingStore {
     this.#staging = join(options.dataDir, "recordings", "staging");
     this.#quarantine = join(options.dataDir, "recordings", "quarantine");
     this.#owners = join(options.dataDir, "recordings", "owners");
+  }
+
+  /**
+   * Makes the folders of the guide's `tree <data_dir>/log` (sessions, upload, playbacks), so the
+   * layout is there from the start, as in Teleport, not only after the first recording.
+   */
+  async prepare(): Promise<void> {
+    const { dataDir } = this.#options;
+    for (const dir of [this.#published, uploadDir(dataDir), playbacksDir(dataDir)]) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+    }
   }
 
   /** Runs `task` after every earlier PUT and complete of `sid` has finished. */

@@ -128,6 +128,14 @@ export async function openAuthState(options: AuthStateOptions): Promise<AuthStat
     });
     const admin = await ensureAdminIdentity(dataDir, cas, now());
     if (admin.renewed) log.info({ path: admin.path }, "Wrote the admin identity for tctl.");
+    const recordings = new RecordingStore({
+      dataDir,
+      serverId,
+      clusterName: cas.clusterName,
+      log: auditLog,
+      now,
+    });
+    await recordings.prepare();
 
     return {
       dataDir,
@@ -142,13 +150,7 @@ export async function openAuthState(options: AuthStateOptions): Promise<AuthStat
       tokens,
       auditLog,
       ingest: new EventIngest(backend, auditLog, cas.clusterName, now),
-      recordings: new RecordingStore({
-        dataDir,
-        serverId,
-        clusterName: cas.clusterName,
-        log: auditLog,
-        now,
-      }),
+      recordings,
       serverTls,
       adminIdentityPath: admin.path,
       now,
