@@ -3,14 +3,6 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** A command that a later part of the project will implement. */
-export class NotImplementedError extends Error {
-  override name = "NotImplementedError";
-  constructor(command: string, issue: number) {
-    super(`${command}: not implemented yet (tracked in issue #${issue})`);
-  }
-}
-
 /** Ends a command with a given exit code and no message (e.g. the exit code of a recorded command). */
 export class CommandExit extends Error {
   override name = "CommandExit";

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { eventJsonLine } from "../events/index.js";
 import {
@@ -22,14 +23,30 @@ interface PlayOptions {
   format: Format;
 }
 
+/** A recording of the cluster, downloaded into a local folder for playing. */
+export interface ClusterDownload {
+  dir: string;
+  remove(): Promise<void>;
+}
+
+/** Where `tsh play SID` gets recordings of the cluster from. */
+export interface ClusterRecordings {
+  /** Downloads session `sid`; undefined when not logged in (then --data-dir is searched). */
+  fetch(sid: string, command: Command): Promise<ClusterDownload | undefined>;
+}
+
+/** A path to a recording rather than a session id. */
+function isPath(target: string): boolean {
+  return target.includes("/") || target.endsWith(".index") || existsSync(target);
+}
+
 async function play(
-  target: string,
+  reader: RecordingReader,
   opts: PlayOptions,
   io: CliIo,
   writeBytes: (data: Uint8Array) => void,
 ): Promise<number> {
   const speed = parseSpeed(opts.speed);
-  const reader = await RecordingReader.open(target, opts.dataDir ? { dataDir: opts.dataDir } : {});
   const { events, problems } = await reader.readAll();
   if (opts.format === "json") {
     for (const recorded of events) io.stdout(eventJsonLine(recorded.event));
@@ -49,12 +66,21 @@ async function play(
   return problems.length > 0 ? 1 : 0;
 }
 
-/** `tsh play SID|PATH`: replays a recording from a local data dir or from its files. */
-export function addPlay(program: Command, io: CliIo, writeBytes: (data: Uint8Array) => void): void {
-  program
+/**
+ * `tsh play SID|PATH`: replays a recording of the cluster (when logged in), from a local data
+ * dir (--data-dir, or when not logged in) or from its files.
+ */
+export function addPlay(
+  program: Command,
+  io: CliIo,
+  writeBytes: (data: Uint8Array) => void,
+  cluster?: ClusterRecordings,
+): Command {
+  return program
     .command("play")
     .description(
-      "Replay a recorded session: a session id (in --data-dir) or a recording's .index or folder.",
+      "Replay a recorded session: a session id (from the cluster when logged in, else in " +
+        "--data-dir) or a recording's .index or folder.",
     )
     .argument("<session>", "session id, or path of a recording's .index file or folder")
     .option("--data-dir <dir>", "data dir to find a session id in", "/var/lib/teleport")
@@ -63,8 +89,18 @@ export function addPlay(program: Command, io: CliIo, writeBytes: (data: Uint8Arr
     .addOption(
       new Option("-f, --format <format>", "output format").choices([...FORMATS]).default("pty"),
     )
-    .action(async (target: string, opts: PlayOptions) => {
-      const code = await play(target, opts, io, writeBytes);
+    .action(async (target: string, opts: PlayOptions, command: Command) => {
+      const local = command.getOptionValueSource("dataDir") === "cli" || isPath(target);
+      const download = local ? undefined : await cluster?.fetch(target, command);
+      let code: number;
+      try {
+        const reader = download
+          ? await RecordingReader.open(download.dir, { sid: target })
+          : await RecordingReader.open(target, { dataDir: opts.dataDir });
+        code = await play(reader, opts, io, writeBytes);
+      } finally {
+        await download?.remove();
+      }
       if (code !== 0) throw new CommandExit(code);
     });
 }

@@ -1,22 +1,24 @@
 import type { Command } from "commander";
-import { addPlannedCommands } from "./planned.js";
 import { addPlay } from "./play.js";
 import { processIo, rootCommand, runCli, type CliIo } from "./run.js";
+import { addConfig } from "./tsh-config.js";
+import { addClientOptions } from "./tsh-context.js";
+import { addLogin } from "./tsh-login.js";
+import { addLs } from "./tsh-ls.js";
+import { clusterRecordings } from "./tsh-play.js";
+import { addRecordings } from "./tsh-recordings.js";
+import { addSsh } from "./tsh-ssh.js";
 
 export function buildTshCli(io: CliIo): Command {
   const program = rootCommand("tsh", "Teleport client: log in, reach nodes, replay sessions.", io);
-  program.option("-i, --identity <file>", "identity file made by 'tctl auth sign'");
-  program.option("--proxy <host:port>", "the cluster's proxy");
-  addPlannedCommands(program, [
-    { words: ["login"], description: "Log in to a cluster and get certificates.", issue: 7 },
-    { words: ["logout"], description: "Delete the local certificates.", issue: 7 },
-    { words: ["status"], description: "Show the current login.", issue: 7 },
-    { words: ["ls"], description: "List the nodes you can reach.", issue: 7 },
-    { words: ["ssh"], description: "Open an SSH session on a node.", issue: 7 },
-    { words: ["recordings", "ls"], description: "List session recordings.", issue: 7 },
-    { words: ["config"], description: "Print an OpenSSH config block for the cluster.", issue: 7 },
-  ]);
-  addPlay(program, io, (data) => process.stdout.write(data));
+  // Options after a subcommand are its own: what follows `tsh ssh NODE` is the remote command.
+  addClientOptions(program).enablePositionalOptions();
+  addLogin(program, io);
+  addLs(program, io);
+  addSsh(program);
+  addRecordings(program, io);
+  addConfig(program, io);
+  addClientOptions(addPlay(program, io, (data) => process.stdout.write(data), clusterRecordings));
   return program;
 }
 

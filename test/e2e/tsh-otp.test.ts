@@ -1,0 +1,112 @@
+// tsh login when the cluster asks for a second factor (second_factor: otp): a real
+// `teleport start` with auth and proxy; the user enrolls an authenticator through the invite,
+// and tsh asks for the one-time code after the password.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { AuthClient, loadIdentityFile } from "../../src/auth/index.js";
+import { base32Decode } from "../../src/auth/users/base32.js";
+import { hotp, totpCounter } from "../../src/auth/users/totp.js";
+import { binPath, collect, runCliProcess, type CliResult } from "../helpers/cli.js";
+import { startTeleport } from "../helpers/daemon.js";
+import { freePort } from "../helpers/net.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const PASSWORD = "otp-test-password-1";
+const authPort = await freePort();
+const webPort = await freePort();
+const sshPort = await freePort();
+
+describe("tsh login with a one-time password", () => {
+  const dir = tempDir("tsh-otp-");
+  const home = join(dir, "home");
+  const config = join(dir, "teleport.yaml");
+  const proxy = `127.0.0.1:${webPort}`;
+  let secret: Buffer;
+  /** The time step the invite's code was made for; login codes come after it. */
+  let step: number;
+
+  const tsh = (args: string[], input: string): Promise<CliResult> => {
+    const child = spawn(process.execPath, [binPath("tsh"), ...args], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, HOME: home, TELEPORT_HOME: "", TELEPORT_DEBUG: "" },
+    });
+    child.stdin.end(input);
+    return collect(child, 60_000);
+  };
+  const login = (input: string): Promise<CliResult> =>
+    tsh(["login", `--proxy=${proxy}`, "--user=alice", "--insecure"], input);
+
+  writeFileSync(
+    config,
+    [
+      "version: v3",
+      "teleport:",
+      "  nodename: otp-auth",
+      `  data_dir: ${join(dir, "data")}`,
+      "auth_service:",
+      "  enabled: true",
+      "  cluster_name: otp.test",
+      `  listen_addr: 127.0.0.1:${authPort}`,
+      "  authentication:",
+      "    type: local",
+      "    second_factor: otp",
+      "proxy_service:",
+      "  enabled: true",
+      `  web_listen_addr: 127.0.0.1:${webPort}`,
+      `  listen_addr: 127.0.0.1:${sshPort}`,
+      "ssh_service:",
+      "  enabled: false",
+      "",
+    ].join("\n"),
+  );
+  // Started here, not in a hook: startTeleport's clean-up must run when the file ends.
+  const daemon = startTeleport(["start", "-c", config]);
+
+  before(async () => {
+    await daemon.waitFor("Teleport is ready.");
+    const added = await runCliProcess("tctl", [
+      "-c",
+      config,
+      "users",
+      "add",
+      "alice",
+      "--roles=access",
+      "--logins=root",
+    ]);
+    assert.equal(added.code, 0, added.stderr);
+    const token = /\/web\/invite\/(\S+)/.exec(added.stdout)?.[1];
+    assert.ok(token, added.stdout);
+    const admin = new AuthClient({
+      addr: `127.0.0.1:${authPort}`,
+      identity: await loadIdentityFile(join(dir, "data", "admin.identity")),
+    });
+    const invite = await admin.getInvite(token);
+    assert.ok(invite.otpSecret);
+    const key = base32Decode(invite.otpSecret);
+    assert.ok(key);
+    secret = key;
+    step = totpCounter(new Date());
+    await admin.completeInvite(token, PASSWORD, hotp(secret, step));
+  });
+
+  it("without the code, login fails saying a one-time password is needed", async () => {
+    const result = await login(`${PASSWORD}\n\n`);
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stderr, /Enter your OTP token: /);
+    assert.match(result.stderr, /^ERROR: .*one-time password/m);
+  });
+
+  it("asks for the code after the password and logs in with it", async () => {
+    const result = await login(`${PASSWORD}\n${hotp(secret, step + 1)}\n`);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /^Enter password for Teleport user alice: \nEnter your OTP token: \n$/,
+    );
+    assert.match(result.stdout, /^ {2}Logged in as: {7}alice$/m);
+    assert.match(result.stdout, /^ {2}Cluster: {12}otp\.test$/m);
+  });
+});
