@@ -1,6 +1,7 @@
 // How tctl reaches the auth service: the admin identity in <data_dir>/admin.identity of the
-// auth server's config (-c), or an identity file (-i) and --auth-server, and the translation of
-// the client's errors into messages that say what to do.
+// auth server's config (-c), an identity file (-i) and --auth-server, or (as the guide does it)
+// the user's `tsh login` profile through the proxy; and the translation of the client's errors
+// into messages that say what to do.
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
@@ -21,6 +22,15 @@ import {
   loadConfigFile,
   type Config,
 } from "../config/index.js";
+import {
+  assertNotExpired,
+  clusterClient,
+  currentProfileName,
+  formatHostPort as formatProxyAddr,
+  loadProfile,
+  profileCredentials,
+  tshHome,
+} from "../client/index.js";
 import { UsageError } from "./errors.js";
 
 export interface TctlGlobals {
@@ -93,10 +103,32 @@ function readConfig(path: string, required: boolean): Config | undefined {
     if (!required) return undefined;
     throw new Error(
       `${path} does not exist: tctl reads the auth server's teleport.yaml (-c FILE, default ` +
-        `${DEFAULT_CONFIG_PATH}) to find its admin identity; on another host use -i FILE --auth-server HOST:PORT`,
+        `${DEFAULT_CONFIG_PATH}) to find its admin identity; on another host log in with ` +
+        "tsh login --proxy=HOST:PORT --user=NAME, or use -i FILE --auth-server HOST:PORT",
     );
   }
   return loadConfigFile(path);
+}
+
+/**
+ * The current `tsh login` profile as a tctl context, when there is one: tctl then acts as that
+ * user, through the proxy (auth applies the user's roles), as in Teleport.
+ */
+function profileContext(): TctlContext | undefined {
+  const home = tshHome();
+  const name = currentProfileName(home);
+  const profile = name === undefined ? undefined : loadProfile(home, name);
+  if (profile === undefined) return undefined;
+  const credentials = profileCredentials(profile);
+  assertNotExpired(credentials);
+  const authAddr = formatProxyAddr(profile.webProxy);
+  return {
+    client: clusterClient(profile.webProxy, credentials),
+    authAddr,
+    config: undefined,
+    source: `the tsh profile of ${profile.user} at ${authAddr}`,
+    authAddrFromFlag: false,
+  };
 }
 
 function identityProblem(error: IdentityLoadError, fromConfig: string | undefined): Error {
@@ -122,6 +154,13 @@ function identityProblem(error: IdentityLoadError, fromConfig: string | undefine
 /** Connects tctl as the admin of this host, or as the identity given with -i. */
 export async function connect(globals: TctlGlobals): Promise<TctlContext> {
   const configPath = resolve(globals.config);
+  if (globals.identity === undefined && globals.authServer === undefined) {
+    // No auth server's config here: a logged-in user's profile, if any.
+    if (!existsSync(configPath)) {
+      const fromProfile = profileContext();
+      if (fromProfile !== undefined) return fromProfile;
+    }
+  }
   const config = readConfig(configPath, globals.identity === undefined);
   const identityPath =
     globals.identity !== undefined

@@ -6,7 +6,7 @@ import { formatHostPort, type HostPort } from "./addr.js";
 import { tlsIdentity, type Credentials } from "./credentials.js";
 import { ClientError, UnreachableError } from "./errors.js";
 
-function clusterClient(webProxy: HostPort, credentials: Credentials): AuthClient {
+export function clusterClient(webProxy: HostPort, credentials: Credentials): AuthClient {
   return new AuthClient({ addr: formatHostPort(webProxy), identity: tlsIdentity(credentials) });
 }
 

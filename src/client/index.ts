@@ -7,7 +7,7 @@ export {
   sshProxyAddr,
   type HostPort,
 } from "./addr.js";
-export { withCluster } from "./cluster.js";
+export { clusterClient, withCluster } from "./cluster.js";
 export {
   assertNotExpired,
   readCredentials,

@@ -100,14 +100,16 @@ describe("the enhanced session recording guide, end to end", { skip }, () => {
       }
     });
 
-    const tsh = (args: string[], input = ""): Promise<CliResult> => {
-      const child = spawn(process.execPath, [binPath("tsh"), ...args], {
+    // The user's tools, with the user's home (~/.tsh).
+    const asUser = (program: "tsh" | "tctl", args: string[], input = ""): Promise<CliResult> => {
+      const child = spawn(process.execPath, [binPath(program), ...args], {
         stdio: ["pipe", "pipe", "pipe"],
         env: { ...process.env, HOME: home, TELEPORT_DEBUG: "" },
       });
       child.stdin.end(input);
       return collect(child, 60_000);
     };
+    const tsh = (args: string[], input = ""): Promise<CliResult> => asUser("tsh", args, input);
 
     // The cluster: auth and proxy in one process, on every address (the nodes dial it over
     // their veth links).
@@ -212,6 +214,13 @@ describe("the enhanced session recording guide, end to end", { skip }, () => {
     );
     assert.equal(login.code, 0, login.stderr);
     assert.match(login.stdout, /alice/);
+
+    // The guide's prerequisite: with the tsh login, tctl works with the user's credentials (no
+    // auth server config on this "workstation").
+    const status = await asUser("tctl", ["-c", join(dir, "workstation.yaml"), "status"]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, new RegExp(`Cluster\\s+${CLUSTER}`));
+    assert.match(status.stdout, /CA pin\s+sha256:[0-9a-f]{64}/);
 
     const ls = await tsh(["ls"]);
     assert.equal(ls.code, 0, ls.stderr);
