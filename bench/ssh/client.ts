@@ -3,6 +3,7 @@
 // bench/fixtures/run-timed.c (so this process, which also hosts the nodes, cannot delay the
 // measurement by noticing the exit late).
 import { spawn } from "node:child_process";
+import { certificateLoginOptions } from "../../test/helpers/openssh.js";
 import type { ClientFiles } from "./cluster.js";
 
 export interface Target {
@@ -44,18 +45,7 @@ export function sshArgs(
     "UpdateHostKeys=no",
     "-o",
     "LogLevel=ERROR",
-    "-o",
-    `UserKnownHostsFile=${files.knownHosts}`,
-    "-o",
-    "GlobalKnownHostsFile=/dev/null",
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    "IdentitiesOnly=yes",
-    "-i",
-    files.keyFile,
-    "-o",
-    `CertificateFile=${files.certFile}`,
+    ...certificateLoginOptions(files),
     "-p",
     String(target.port),
     `${login}@127.0.0.1`,

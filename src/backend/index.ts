@@ -2,3 +2,4 @@
 export type { Backend, Item, PutOptions, WatchEvent, Watcher } from "./types.js";
 export { AlreadyExistsError, BackendError, CompareFailedError, NotFoundError } from "./errors.js";
 export { openSqliteBackend, SqliteBackend, type SqliteBackendOptions } from "./sqlite.js";
+export { updateItem, type UpdateStep } from "./update.js";

@@ -2,7 +2,7 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, basename, resolve } from "node:path";
 import type { Command } from "commander";
-import { formatIdentityFile, generateSshKeyPair } from "../auth/index.js";
+import { signIdentityFile } from "../auth/index.js";
 import type { CliIo } from "./run.js";
 import { durationArg } from "./tctl-args.js";
 import { withAuth } from "./tctl-context.js";
@@ -38,25 +38,10 @@ export function addAuth(program: Command, io: CliIo): void {
         if (existsSync(path) && options.overwrite !== true) {
           throw new Error(`${path} already exists: remove it, or add --overwrite to replace it`);
         }
-        const keys = generateSshKeyPair();
-        const certs = await withAuth(command, ({ client }) =>
-          client.signCerts({
-            user: options.user,
-            ttl: options.ttl,
-            sshPublicKey: keys.authorizedKey,
-            tlsPublicKey: keys.publicKey.export({ format: "pem", type: "spki" }).toString(),
-          }),
+        const identityFile = await withAuth(command, ({ client }) =>
+          signIdentityFile(client, { user: options.user, ttl: options.ttl }),
         );
-        writePrivateFile(
-          path,
-          formatIdentityFile({
-            privateKey: keys.privateKey,
-            sshCertificate: certs.sshCertificate,
-            tlsCertificatePem: certs.tlsCertificate,
-            sshCaLines: certs.sshHostCaLines,
-            tlsCaCertificatesPem: certs.tlsCaCertificates,
-          }),
-        );
+        writePrivateFile(path, identityFile);
         io.stdout(`The credentials have been written to ${options.out}\n`);
       },
     );

@@ -1,15 +1,7 @@
-// Low-level network failures in the words tsh prints.
+// Low-level network failures in the words tsh prints (the auth client's, for a connection).
+import { errorCode } from "../auth/index.js";
 
-const REASONS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: "connection refused",
-  ENOTFOUND: "host not found",
-  EAI_AGAIN: "host name lookup failed",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-  ECONNRESET: "the connection was reset",
-  ETIMEDOUT: "timed out",
-  EPIPE: "the connection was closed",
-};
+export { errorCode, unreachableReason } from "../auth/index.js";
 
 /** TLS errors that mean "this certificate is not trusted", not "nobody answered". */
 const TLS_TRUST_CODES = new Set([
@@ -23,15 +15,6 @@ const TLS_TRUST_CODES = new Set([
   "CERT_HAS_EXPIRED",
   "CERT_NOT_YET_VALID",
 ]);
-
-export function errorCode(error: unknown): string {
-  return error instanceof Error && "code" in error ? String(error.code) : "";
-}
-
-/** "connection refused", …; undefined when the error is not a connection failure. */
-export function unreachableReason(error: unknown): string | undefined {
-  return REASONS[errorCode(error)];
-}
 
 export function isTlsTrustError(error: unknown): boolean {
   return TLS_TRUST_CODES.has(errorCode(error));

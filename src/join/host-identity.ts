@@ -13,6 +13,7 @@ import {
   type JoinResponse,
   type LocalHostIdentityRequest,
 } from "../auth/index.js";
+import type { Logger } from "../log/index.js";
 import { HostIdentityError, JoinError } from "./errors.js";
 
 export type HostRole = "node" | "proxy";
@@ -48,8 +49,8 @@ export interface JoinParams {
   labels: Readonly<Record<string, string>>;
   /** When set, the identity comes from it instead of joining with the token. */
   provider?: HostIdentityProvider | undefined;
-  /** Told the CA pin taken from the server when teleport.ca_pin is not set. */
-  onTrustOnFirstUse?: (pin: string) => void;
+  /** Warned when teleport.ca_pin is not set and the CA of the server reached first is trusted. */
+  logger: Logger;
 }
 
 const FILE = "identity.json";
@@ -134,7 +135,11 @@ export async function obtainHostIdentity(
   if (pins.length === 0) {
     // The guide's node config has no ca_pin; like Teleport, trust the auth server reached first.
     const pin = await discoverCaPin(params.authAddr);
-    params.onTrustOnFirstUse?.(pin);
+    params.logger.warn(
+      { auth_server: params.authAddr, ca_pin: pin },
+      "Joining without teleport.ca_pin: trusting the CA of the auth server reached first. " +
+        "Set teleport.ca_pin to the pin tctl status prints to make sure this is your cluster.",
+    );
     pins = [pin];
   }
   const client = new AuthClient({ addr: params.authAddr, caPin: pins });

@@ -6,6 +6,7 @@ import { formatTextLine } from "./text-format.js";
 
 export type { Logger } from "pino";
 export { formatTextLine } from "./text-format.js";
+export { logRequest } from "./request.js";
 
 export interface LogSettings {
   /** "stderr", "stdout", or an absolute file path. */

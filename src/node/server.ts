@@ -27,9 +27,12 @@ import { runSession, type SessionHost } from "./session.js";
 import { findSftpServer, SFTP_SERVER_PATHS, sftpMissingMessage } from "./sftp.js";
 import {
   certificateRoles,
+  certifiedServerConfig,
   checkUserCertificate,
-  hostKeyWithCertificate,
   RoleCache,
+  setNoDelay,
+  userCaKeys,
+  type KeepAlive,
 } from "../ssh/index.js";
 import { acceptsClientEnv, plainIp, type ConnectionEnds } from "./ssh-env.js";
 import { lookupHostUser, type HostUser } from "./users.js";
@@ -39,16 +42,6 @@ const { Server } = ssh2;
 /** A role edit reaches logins on this node within this. */
 const ROLE_TTL_MS = 30_000;
 
-/** Teleport's defaults (keep_alive_interval 5m, keep_alive_count_max 3). */
-const DEFAULT_KEEP_ALIVE = { intervalMs: 5 * 60_000, countMax: 3 } as const;
-
-export interface KeepAlive {
-  /** How often the server pings a client it has not heard from. */
-  intervalMs: number;
-  /** Unanswered pings after which the connection is closed. */
-  countMax: number;
-}
-
 export interface SshServerOptions {
   host: string;
   port: number;
@@ -57,7 +50,7 @@ export interface SshServerOptions {
   client: AuthClient;
   logger: Logger;
   sessionHost: Omit<SessionHost, "client" | "logger">;
-  /** Default: DEFAULT_KEEP_ALIVE. */
+  /** Default: Teleport's (a ping after 5 minutes of silence, closed after 3 unanswered). */
   keepAlive?: KeepAlive;
   /** Where to look for sftp-server; default: SFTP_SERVER_PATHS. */
   sftpServerPaths?: readonly string[];
@@ -79,14 +72,6 @@ interface Refusal {
   reason: string;
   /** Undefined when no certificate was offered: such attempts are not audited. */
   user: string | undefined;
-}
-
-function userCaKeys(lines: readonly string[]): string[] {
-  // authorized_keys "cert-authority TYPE KEY comment" → "TYPE KEY".
-  return lines.flatMap((line) => {
-    const match = /^cert-authority\s+(\S+\s+\S+)/.exec(line.trim());
-    return match?.[1] === undefined ? [] : [match[1]];
-  });
 }
 
 /** The user a certificate names (its key id), read without trusting it; for the audit only. */
@@ -127,7 +112,6 @@ export async function startSshServer(options: SshServerOptions): Promise<NodeSsh
     clusterName: identity.clusterName,
     serverId: identity.hostId,
   };
-  const keepAlive = options.keepAlive ?? DEFAULT_KEEP_ALIVE;
   const sftpServerPaths = options.sftpServerPaths ?? SFTP_SERVER_PATHS;
   const connections = new Set<Connection>();
   const pending = new Set<Promise<void>>();
@@ -165,68 +149,53 @@ export async function startSshServer(options: SshServerOptions): Promise<NodeSsh
     }
   }
 
-  const server = new Server(
-    {
-      hostKeys: [
-        hostKeyWithCertificate({
-          privateKey: identity.sshPrivateKey,
-          certificate: identity.sshCertificate,
-        }),
-      ],
-      keepaliveInterval: keepAlive.intervalMs,
-      keepaliveCountMax: keepAlive.countMax,
-    },
-    (conn, info) => {
-      // Without it, Nagle holds back each small reply of the login for up to 40 ms. ssh2 has
-      // the method on server connections too; its typings only name it on the client.
-      const setNoDelay: unknown = Reflect.get(conn, "setNoDelay");
-      if (typeof setNoDelay === "function") setNoDelay.call(conn, true);
-      connections.add(conn);
-      conn.on("close", () => connections.delete(conn));
-      conn.on("error", (err) => log.debug({ err }, "SSH connection error."));
-      const ends = connectionEnds(conn, info, server.address() as AddressInfo);
-      let authorized: Authorized | undefined;
-      conn.on("authentication", (ctx) => {
-        authorize(ctx, ends.remoteIp).then(
-          (result) => {
-            if ("hostUser" in result) {
-              // The unsigned query only asks whether the key would do: accept() answers PK_OK.
-              if (ctx.method === "publickey" && ctx.signature !== undefined) authorized = result;
-              return ctx.accept();
-            }
-            ctx.reject(["publickey"]);
-            if (ctx.method !== "publickey") return;
-            log.warn(
-              { user: result.user, login: ctx.username, remote: ends.remoteIp },
-              `Login refused: ${result.reason}.`,
-            );
-            if (result.user === undefined) return;
-            track(
-              auditRefusedLogin(
-                {
-                  user: result.user,
-                  login: ctx.username,
-                  reason: result.reason,
-                  remoteAddr: hostPort(ends.remoteIp, ends.remotePort),
-                  localAddr: hostPort(ends.localIp, ends.localPort),
-                },
-                audit,
-              ),
-            );
-          },
-          (error: unknown) => {
-            log.error({ err: error }, "Checking a login failed.");
-            ctx.reject(["publickey"]);
-          },
-        );
-      });
-      conn.on("ready", () => {
-        const who = authorized;
-        if (who === undefined) return conn.end();
-        conn.on("session", (accept) => handleSession(accept(), who, ends));
-      });
-    },
-  );
+  const server = new Server(certifiedServerConfig(identity, options.keepAlive), (conn, info) => {
+    setNoDelay(conn);
+    connections.add(conn);
+    conn.on("close", () => connections.delete(conn));
+    conn.on("error", (err) => log.debug({ err }, "SSH connection error."));
+    const ends = connectionEnds(conn, info, server.address() as AddressInfo);
+    let authorized: Authorized | undefined;
+    conn.on("authentication", (ctx) => {
+      authorize(ctx, ends.remoteIp).then(
+        (result) => {
+          if ("hostUser" in result) {
+            // The unsigned query only asks whether the key would do: accept() answers PK_OK.
+            if (ctx.method === "publickey" && ctx.signature !== undefined) authorized = result;
+            return ctx.accept();
+          }
+          ctx.reject(["publickey"]);
+          if (ctx.method !== "publickey") return;
+          log.warn(
+            { user: result.user, login: ctx.username, remote: ends.remoteIp },
+            `Login refused: ${result.reason}.`,
+          );
+          if (result.user === undefined) return;
+          track(
+            auditRefusedLogin(
+              {
+                user: result.user,
+                login: ctx.username,
+                reason: result.reason,
+                remoteAddr: hostPort(ends.remoteIp, ends.remotePort),
+                localAddr: hostPort(ends.localIp, ends.localPort),
+              },
+              audit,
+            ),
+          );
+        },
+        (error: unknown) => {
+          log.error({ err: error }, "Checking a login failed.");
+          ctx.reject(["publickey"]);
+        },
+      );
+    });
+    conn.on("ready", () => {
+      const who = authorized;
+      if (who === undefined) return conn.end();
+      conn.on("session", (accept) => handleSession(accept(), who, ends));
+    });
+  });
 
   function handleSession(session: Session, who: Authorized, connection: ConnectionEnds): void {
     let pty: PtySize | undefined;

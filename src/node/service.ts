@@ -90,12 +90,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     addr: formatHostPort(advertiseHost, ssh.listen_addr.port),
     labels: ssh.labels,
     provider: options.localAuth?.issueIdentity,
-    onTrustOnFirstUse: (pin) =>
-      log.warn(
-        { auth_server: auth, ca_pin: pin },
-        "Joining without teleport.ca_pin: trusting the CA of the auth server reached first. " +
-          "Set teleport.ca_pin to the pin tctl status prints to make sure this is your cluster.",
-      ),
+    logger: log,
   });
   log.info(
     { host_id: identity.hostId, cluster: identity.clusterName },

@@ -62,12 +62,7 @@ async function proxyContext(options: ProxyServiceOptions, log: Logger): Promise<
     addr: proxy.listen_addr.addr,
     labels: {},
     provider: options.issueIdentity,
-    onTrustOnFirstUse: (pin) =>
-      log.warn(
-        { auth_server: authAddr, ca_pin: pin },
-        "Joining without teleport.ca_pin: trusting the CA of the auth server reached first. " +
-          "Set teleport.ca_pin to the pin tctl status prints to make sure this is your cluster.",
-      ),
+    logger: log,
   });
   log.info(
     { host_id: identity.hostId, cluster: identity.clusterName },

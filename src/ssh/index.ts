@@ -11,6 +11,7 @@ export {
 } from "./host-key.js";
 export {
   checkUserCertificate,
+  userCaKeys,
   type PublicKeyAttempt,
   type UserCertificateAuthOptions,
   type UserCertificateDecision,
@@ -26,3 +27,4 @@ export {
   type UserCertificateConnectConfig,
 } from "./client-auth.js";
 export { certificateRoles, RoleCache } from "./roles.js";
+export { certifiedServerConfig, setNoDelay, type KeepAlive } from "./server-config.js";

@@ -36,6 +36,14 @@ export type UserCertificateDecision =
     }
   | { ok: false; reason: UserCertificateRejection; message: string };
 
+/** The user CA keys of a host identity's authorized_keys lines ("cert-authority TYPE KEY …"). */
+export function userCaKeys(lines: readonly string[]): string[] {
+  return lines.flatMap((line) => {
+    const match = /^cert-authority\s+(\S+\s+\S+)/.exec(line.trim());
+    return match?.[1] === undefined ? [] : [match[1]];
+  });
+}
+
 export interface UserCertificateAuthOptions {
   /** Trusted user CA keys (several during a rotation). */
   userCaKeys: readonly (KeyObject | string)[];

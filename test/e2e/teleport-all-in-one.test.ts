@@ -17,7 +17,7 @@ import { parseKnownHostsCaLine } from "../../src/auth/ca/index.js";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { loadHostIdentity } from "../../src/join/index.js";
 import { hostCertificateVerifier, userCertificateAuth } from "../../src/ssh/index.js";
-import { runCliProcess } from "../helpers/cli.js";
+import { runCliProcess, runTctl } from "../helpers/cli.js";
 import { startTeleport, type DaemonProcess } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
 import { runOpenSsh } from "../helpers/openssh.js";
@@ -163,26 +163,24 @@ describe("teleport start, all-in-one (auth + ssh in one process)", { skip }, () 
     );
     daemon = await start();
 
-    const added = await runCliProcess("tctl", [
-      "-c",
+    const added = await runTctl(
       configPath,
       "users",
       "add",
       "alice",
       "--roles=access",
       "--logins=root",
-    ]);
+    );
     assert.equal(added.code, 0, added.stderr);
     const identityPath = join(dir, "alice.identity");
-    const signed = await runCliProcess("tctl", [
-      "-c",
+    const signed = await runTctl(
       configPath,
       "auth",
       "sign",
       "--user=alice",
       "--ttl=1h",
       `--out=${identityPath}`,
-    ]);
+    );
     assert.equal(signed.code, 0, signed.stderr);
     const identity = parseIdentityFile(readFileSync(identityPath, "utf8"));
     const keyFile = join(dir, "key");
@@ -229,7 +227,7 @@ describe("teleport start, all-in-one (auth + ssh in one process)", { skip }, () 
         const identity = loadHostIdentity(dataDir, "node");
         assert.ok(identity);
         assert.equal(identity.clusterName, CLUSTER);
-        const nodes = await runCliProcess("tctl", ["-c", configPath, "nodes", "ls"]);
+        const nodes = await runTctl(configPath, "nodes", "ls");
         assert.equal(nodes.code, 0, nodes.stderr);
         assert.match(nodes.stdout, new RegExp(NODENAME));
         assert.match(nodes.stdout, /env=aio/);

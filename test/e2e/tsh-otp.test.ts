@@ -9,7 +9,7 @@ import { before, describe, it } from "node:test";
 import { AuthClient, loadIdentityFile } from "../../src/auth/index.js";
 import { base32Decode } from "../../src/auth/users/base32.js";
 import { hotp, totpCounter } from "../../src/auth/users/totp.js";
-import { binPath, collect, runCliProcess, type CliResult } from "../helpers/cli.js";
+import { binPath, collect, runTctl, type CliResult } from "../helpers/cli.js";
 import { startTeleport } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -67,15 +67,7 @@ describe("tsh login with a one-time password", () => {
 
   before(async () => {
     await daemon.waitFor("Teleport is ready.");
-    const added = await runCliProcess("tctl", [
-      "-c",
-      config,
-      "users",
-      "add",
-      "alice",
-      "--roles=access",
-      "--logins=root",
-    ]);
+    const added = await runTctl(config, "users", "add", "alice", "--roles=access", "--logins=root");
     assert.equal(added.code, 0, added.stderr);
     const token = /\/web\/invite\/(\S+)/.exec(added.stdout)?.[1];
     assert.ok(token, added.stdout);

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { formatIdentityFile, generateSshKeyPair } from "../../src/auth/index.js";
+import { signIdentityFile } from "../../src/auth/index.js";
 import { binPath, collect, type CliResult } from "../helpers/cli.js";
 import { parseAsciicast } from "../helpers/asciicast.js";
 import { freePort } from "../helpers/net.js";
@@ -291,27 +291,12 @@ describe("tsh against a cluster", { skip }, () => {
 
     async function identityFile(name: string, clockOffsetMs: number, ttl: string): Promise<string> {
       await f.auth.admin.addUser({ name, roles: ["access"], logins: ["root"] });
-      const keys = generateSshKeyPair();
       f.auth.clock.offset = clockOffsetMs;
       try {
-        const certs = await f.auth.admin.signCerts({
-          user: name,
-          ttl,
-          sshPublicKey: keys.authorizedKey,
-          tlsPublicKey: keys.publicKey.export({ format: "pem", type: "spki" }).toString(),
-        });
         const path = join(dir, name);
-        writeFileSync(
-          path,
-          formatIdentityFile({
-            privateKey: keys.privateKey,
-            sshCertificate: certs.sshCertificate,
-            tlsCertificatePem: certs.tlsCertificate,
-            sshCaLines: certs.sshHostCaLines,
-            tlsCaCertificatesPem: certs.tlsCaCertificates,
-          }),
-          { mode: 0o600 },
-        );
+        writeFileSync(path, await signIdentityFile(f.auth.admin, { user: name, ttl }), {
+          mode: 0o600,
+        });
         return path;
       } finally {
         f.auth.clock.offset = 0;

@@ -59,6 +59,11 @@ export function runCliProcess(
   return collect(child, timeoutMs);
 }
 
+/** Runs the built tctl with the teleport.yaml at `config`, as an administrator on the auth host. */
+export function runTctl(config: string, ...args: string[]): Promise<CliResult> {
+  return runCliProcess("tctl", ["-c", config, ...args]);
+}
+
 export function collect(child: ChildProcess, timeoutMs: number): Promise<CliResult> {
   let stdout = "";
   let stderr = "";

@@ -46,3 +46,29 @@ export function runOpenSshTool(
 export function runOpenSsh(args: string[], input?: string): Promise<SshResult> {
   return runOpenSshTool("ssh", ["-o", "ConnectTimeout=10", ...args], { input, timeoutMs: 20_000 });
 }
+
+/** What an OpenSSH client logs in with: a key, its certificate, and known_hosts for the host CA. */
+export interface CertificateLoginFiles {
+  keyFile: string;
+  certFile: string;
+  /** Trusts the cluster's host CA ("@cert-authority"). */
+  knownHosts: string;
+}
+
+/** OpenSSH options trusting only the host CA in `knownHosts` and offering only the certificate. */
+export function certificateLoginOptions(files: CertificateLoginFiles): string[] {
+  return [
+    "-o",
+    `UserKnownHostsFile=${files.knownHosts}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    "IdentitiesOnly=yes",
+    "-i",
+    files.keyFile,
+    "-o",
+    `CertificateFile=${files.certFile}`,
+  ];
+}

@@ -10,7 +10,6 @@ import {
   formatOpensshPrivateKey,
   generateClusterCas,
   generateSshKeyPair,
-  issueTlsCertificate,
   parseAuthorizedKey,
   parseIdentityFile,
   parseSshCertificate,
@@ -20,6 +19,7 @@ import {
   type SshCertificateCheck,
 } from "../../src/auth/ca/index.js";
 import { tempDir } from "../helpers/tmp.js";
+import { signUserCertificates } from "../helpers/user-certs.js";
 
 const hasSshKeygen = spawnSync("ssh-keygen", ["-?"]).error === undefined;
 const skip = hasSshKeygen ? false : "ssh-keygen is not installed (apt-get install openssh-client)";
@@ -161,28 +161,18 @@ describe("OpenSSH interoperability", { skip }, () => {
   });
 
   it("OpenSSH can use the key and certificate from an identity file", async () => {
-    const cas = await generateClusterCas({ clusterName: "example.com", now: new Date() });
-    const user = generateSshKeyPair();
-    const ssh = signSshCertificate({
-      caPrivateKey: cas.userCa.ssh.privateKey,
-      publicKey: user.publicKey,
-      type: "user",
-      keyId: "bot",
+    const now = new Date();
+    const cas = await generateClusterCas({ clusterName: "example.com", now });
+    const user = await signUserCertificates(cas, {
+      user: "bot",
       principals: ["bot"],
-      validAfter: new Date(),
-      validBefore: new Date(Date.now() + 3600_000),
-    });
-    const tls = await issueTlsCertificate({
-      ca: cas.tlsCa,
-      subjectPublicKey: user.publicKey,
-      commonName: "bot",
-      usage: "client",
+      now,
       validFor: 3600_000,
     });
     const text = formatIdentityFile({
-      privateKey: user.privateKey,
-      sshCertificate: ssh.line,
-      tlsCertificatePem: tls.certPem,
+      privateKey: user.key.privateKey,
+      sshCertificate: user.sshCertificate,
+      tlsCertificatePem: user.tlsCertificatePem,
       sshCaLines: [],
       tlsCaCertificatesPem: [cas.tlsCa.certPem],
     });
@@ -191,7 +181,7 @@ describe("OpenSSH interoperability", { skip }, () => {
     const key = writeSecret(join(dir, "bot"), formatOpensshPrivateKey(id.privateKey));
     writeFileSync(`${key}-cert.pub`, `${id.sshCertificate}\n`);
     assert.match(sshKeygen(["-L", "-f", `${key}-cert.pub`]), /Key ID: "bot"/);
-    assert.equal(sshKeygen(["-y", "-f", key]).trim(), user.authorizedKey);
+    assert.equal(sshKeygen(["-y", "-f", key]).trim(), user.key.authorizedKey);
   });
 });
 

@@ -11,9 +11,19 @@ import { createLogger } from "../../src/log/index.js";
 import { startNodeService, type NodeService } from "../../src/node/index.js";
 import { hostCertificateVerifier, userCertificateAuth } from "../../src/ssh/index.js";
 import { freePort } from "../helpers/net.js";
-import { runOpenSsh, type SshResult } from "../helpers/openssh.js";
+import {
+  certificateLoginOptions,
+  runOpenSsh,
+  type CertificateLoginFiles,
+  type SshResult,
+} from "../helpers/openssh.js";
 import { tempDir } from "../helpers/tmp.js";
-import { clientKeys, startAuthFixture, type AuthFixture } from "./auth-fixture.js";
+import {
+  clientKeys,
+  startAuthFixture,
+  type AuthFixture,
+  type FixtureOptions,
+} from "./auth-fixture.js";
 
 type Config = ReturnType<typeof parseConfig>;
 
@@ -26,14 +36,25 @@ export interface NodeFixtureOptions {
   labels?: Record<string, string>;
   /** Extra lines under ssh_service (indented by the caller). */
   sshServiceLines?: string[];
+  /** Options of the auth server (its second factor, lockout…). */
+  auth?: FixtureOptions;
 }
 
-export interface UserFiles {
-  keyFile: string;
-  certFile: string;
-  /** Trusts the cluster's host CA for any host name. */
-  knownHosts: string;
-}
+/** A role that allows login root only on nodes labelled env: prod, which the fixture's is not. */
+export const PROD_ONLY_ROLE = [
+  "kind: role",
+  "version: v7",
+  "metadata:",
+  "  name: prod-only",
+  "spec:",
+  "  allow:",
+  "    logins: [root]",
+  "    node_labels:",
+  "      env: prod",
+].join("\n");
+
+/** known_hosts trusts the cluster's host CA for any host name. */
+export type UserFiles = CertificateLoginFiles;
 
 /** Adds a Teleport user and writes its key, OpenSSH certificate and known_hosts at `base`*. */
 export async function createUserFiles(
@@ -71,22 +92,10 @@ export function opensshArgs(options: {
   /** The node's name in its host certificate (default: the fixture's node). */
   hostAlias?: string;
 }): string[] {
-  const { user } = options;
   return [
-    "-o",
-    `UserKnownHostsFile=${user.knownHosts}`,
-    "-o",
-    "GlobalKnownHostsFile=/dev/null",
-    "-o",
-    "StrictHostKeyChecking=yes",
+    ...certificateLoginOptions(options.user),
     "-o",
     `HostKeyAlias=${options.hostAlias ?? HOST_ALIAS}`,
-    "-o",
-    "IdentitiesOnly=yes",
-    "-i",
-    user.keyFile,
-    "-o",
-    `CertificateFile=${user.certFile}`,
     "-p",
     String(options.port),
     `${options.login}@127.0.0.1`,
@@ -180,7 +189,7 @@ export async function startNodeFixture(options: NodeFixtureOptions = {}): Promis
   const dir = tempDir("node-");
   const dataDir = join(dir, "data");
   const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
-  const auth = await startAuthFixture();
+  const auth = await startAuthFixture(options.auth);
   const port = await freePort();
   const config = parseConfig(
     await joiningNodeYaml(auth, {

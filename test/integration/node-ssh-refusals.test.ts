@@ -10,7 +10,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { KeyObject } from "node:crypto";
 import { generateSshKeyPair } from "../../src/auth/index.js";
 import { signSshCertificate } from "../../src/auth/ca/index.js";
-import { startNodeFixture, type NodeFixture, type UserFiles } from "./node-fixture.js";
+import {
+  PROD_ONLY_ROLE,
+  startNodeFixture,
+  type NodeFixture,
+  type UserFiles,
+} from "./node-fixture.js";
 
 const skip = process.getuid?.() !== 0 ? "needs root (BPF, cgroups, setuid)" : false;
 const HOUR = 3600_000;
@@ -22,19 +27,7 @@ describe("SSH node refusals", { skip }, () => {
   before(async () => {
     f = await startNodeFixture({ labels: { env: "test" } });
     // Before the node first reads the roles (it caches them for 30 s).
-    await f.auth.admin.putRole(
-      [
-        "kind: role",
-        "version: v7",
-        "metadata:",
-        "  name: prod-only",
-        "spec:",
-        "  allow:",
-        "    logins: [root]",
-        "    node_labels:",
-        "      env: prod",
-      ].join("\n"),
-    );
+    await f.auth.admin.putRole(PROD_ONLY_ROLE);
     alice = await f.addUser("alice", { roles: ["access"], logins: ["root"] });
   });
 

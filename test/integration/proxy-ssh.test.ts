@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import ssh2, { type ClientChannel, type ConnectConfig } from "ssh2";
+import type { ClientChannel, ConnectConfig } from "ssh2";
 import { generateSshKeyPair } from "../../src/auth/index.js";
 import { signSshCertificate } from "../../src/auth/ca/index.js";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
@@ -17,13 +17,12 @@ import { createLogger } from "../../src/log/index.js";
 import { startNodeService, type NodeService } from "../../src/node/index.js";
 import { hostCertificateVerifier, userCertificateAuth } from "../../src/ssh/index.js";
 import { freePort } from "../helpers/net.js";
-import { runOpenSsh } from "../helpers/openssh.js";
+import { certificateLoginOptions, runOpenSsh } from "../helpers/openssh.js";
+import { connectSsh2 } from "../helpers/ssh2.js";
 import { startClusterFixture, type ClusterFixture } from "./cluster-fixture.js";
-import { joiningNodeYaml, type UserFiles } from "./node-fixture.js";
+import { joiningNodeYaml, PROD_ONLY_ROLE, type UserFiles } from "./node-fixture.js";
 
 const skip = process.getuid?.() !== 0 ? "needs root (BPF, cgroups, setuid)" : false;
-const { Client } = ssh2;
-type SshClient = InstanceType<typeof Client>;
 
 /** The first IPv4 address of this host that is not loopback, if it has one. */
 function outsideIpv4(): string | undefined {
@@ -42,19 +41,7 @@ describe("SSH proxy (proxy_service.listen_addr)", { skip }, () => {
   before(async () => {
     f = await startClusterFixture({ labels: { env: "test" } });
     // Before the proxy first reads the roles (it caches them briefly).
-    await f.auth.admin.putRole(
-      [
-        "kind: role",
-        "version: v7",
-        "metadata:",
-        "  name: prod-only",
-        "spec:",
-        "  allow:",
-        "    logins: [root]",
-        "    node_labels:",
-        "      env: prod",
-      ].join("\n"),
-    );
+    await f.auth.admin.putRole(PROD_ONLY_ROLE);
     alice = await f.addUser("alice", { roles: ["access"], logins: ["root"] });
     bob = await f.addUser("bob", { roles: ["prod-only"], logins: ["root"] });
   });
@@ -68,35 +55,17 @@ describe("SSH proxy (proxy_service.listen_addr)", { skip }, () => {
     }
   });
 
-  /** OpenSSH options trusting only the host CA and offering only the user's certificate. */
-  function clientOptions(user: UserFiles): string[] {
-    return [
-      "-o",
-      `UserKnownHostsFile=${user.knownHosts}`,
-      "-o",
-      "GlobalKnownHostsFile=/dev/null",
-      "-o",
-      "StrictHostKeyChecking=yes",
-      "-o",
-      "IdentitiesOnly=yes",
-      "-i",
-      user.keyFile,
-      "-o",
-      `CertificateFile=${user.certFile}`,
-    ];
-  }
-
   /** ssh to `target` with a ProxyCommand through the proxy's SSH port, as `tsh config` sets up. */
   function sshViaProxyCommand(user: UserFiles, target: string, command: string) {
     const proxyCommand = [
       "ssh -F /dev/null -o BatchMode=yes",
-      ...clientOptions(user),
+      ...certificateLoginOptions(user),
       `-p ${f.sshProxyPort} root@127.0.0.1 -s proxy:%h:%p@${f.auth.clusterName}`,
     ].join(" ");
     return runOpenSsh([
       "-o",
       `ProxyCommand=${proxyCommand}`,
-      ...clientOptions(user),
+      ...certificateLoginOptions(user),
       `root@${target}`,
       command,
     ]);
@@ -135,24 +104,12 @@ describe("SSH proxy (proxy_service.listen_addr)", { skip }, () => {
     };
   }
 
-  function connect(config: ConnectConfig): Promise<SshClient> {
-    const client = new Client();
-    return new Promise((resolve, reject) => {
-      client.on("ready", () => resolve(client));
-      client.on("error", (err) => {
-        client.end();
-        reject(err);
-      });
-      client.connect(config);
-    });
-  }
-
   /** Opens the subsystem and reads what the proxy says until it closes the channel. */
   async function proxySubsystem(
     user: UserFiles,
     name: string,
   ): Promise<{ code: number | undefined; stderr: string }> {
-    const client = await connect(ssh2ProxyConfig(user));
+    const client = await connectSsh2(ssh2ProxyConfig(user));
     try {
       return await new Promise((resolve, reject) => {
         client.subsys(name, (err, channel: ClientChannel) => {
@@ -176,7 +133,7 @@ describe("SSH proxy (proxy_service.listen_addr)", { skip }, () => {
     host: string,
     port: number,
   ): Promise<Error | undefined> {
-    const client = await connect(ssh2ProxyConfig(user));
+    const client = await connectSsh2(ssh2ProxyConfig(user));
     try {
       return await new Promise((resolve) => {
         client.forwardOut("127.0.0.1", 0, host, port, (err, channel) => {
@@ -341,10 +298,13 @@ describe("SSH proxy (proxy_service.listen_addr)", { skip }, () => {
       certFile: `${keyFile}-cert.pub`,
       knownHosts: alice.knownHosts,
     };
-    await assert.rejects(connect(ssh2ProxyConfig(mallory)), (err: Error & { level?: string }) => {
-      assert.equal(err.level, "client-authentication");
-      return true;
-    });
+    await assert.rejects(
+      connectSsh2(ssh2ProxyConfig(mallory)),
+      (err: Error & { level?: string }) => {
+        assert.equal(err.level, "client-authentication");
+        return true;
+      },
+    );
     const log = readFileSync(f.proxyLogFile, "utf8");
     assert.match(
       log,
@@ -354,7 +314,7 @@ describe("SSH proxy (proxy_service.listen_addr)", { skip }, () => {
 
   it("says what the proxy is for when asked for a command", async () => {
     const result = await runOpenSsh([
-      ...clientOptions(alice),
+      ...certificateLoginOptions(alice),
       "-p",
       String(f.sshProxyPort),
       "root@127.0.0.1",

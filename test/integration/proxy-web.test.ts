@@ -4,11 +4,10 @@
 // and recordings as each user's roles allow.
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { request } from "node:https";
-import type { IncomingHttpHeaders } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { formatOpensshPrivateKey } from "../../src/auth/index.js";
+import { httpsCall, type HttpsAnswer, type HttpsCall } from "../helpers/https.js";
 import { runOpenSsh } from "../helpers/openssh.js";
 import { tempDir } from "../helpers/tmp.js";
 import { clientKeys } from "./auth-fixture.js";
@@ -17,23 +16,8 @@ import type { UserFiles } from "./node-fixture.js";
 
 const skip = process.getuid?.() !== 0 ? "needs root (BPF, cgroups, setuid)" : false;
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json: Record<string, unknown>;
-}
-
-interface Call {
-  body?: unknown;
-  /** Sent as is (for bodies that are not JSON). */
-  raw?: string;
-  cookie?: string;
-  csrf?: string;
-  headers?: Record<string, string>;
-  /** The client's own address (any of 127.0.0.0/8 reaches the proxy on 127.0.0.1). */
-  localAddress?: string;
-}
+type Answer = HttpsAnswer;
+type Call = HttpsCall;
 
 /** The error message of an error answer. */
 function messageOf(answer: Answer): string {
@@ -63,41 +47,7 @@ describe("proxy web API", { skip }, () => {
   after(() => f?.close());
 
   function call(method: string, path: string, options: Call = {}): Promise<Answer> {
-    const payload =
-      options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-    const headers: Record<string, string> = { ...options.headers };
-    if (payload !== undefined) headers["content-type"] ??= "application/json";
-    if (options.cookie !== undefined) headers["cookie"] = options.cookie;
-    if (options.csrf !== undefined) headers["x-csrf-token"] = options.csrf;
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port: f.webPort,
-          method,
-          path,
-          headers,
-          rejectUnauthorized: false,
-          agent: false,
-          ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
-        },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk: string) => (text += chunk));
-          res.on("error", reject);
-          res.on("end", () => {
-            let json: Record<string, unknown> = {};
-            if (String(res.headers["content-type"]).startsWith("application/json")) {
-              json = JSON.parse(text) as Record<string, unknown>;
-            }
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-          });
-        },
-      );
-      req.on("error", reject);
-      req.end(payload);
-    });
+    return httpsCall(f.webPort, method, path, options);
   }
 
   interface Session {

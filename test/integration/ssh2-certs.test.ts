@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import ssh2 from "ssh2";
-import type { AuthContext, Connection, ConnectConfig, EncryptedPrivateKey } from "ssh2";
+import type { AuthContext, Connection, EncryptedPrivateKey } from "ssh2";
 import {
   formatKnownHostsCaLine,
   generateSshKeyPair,
@@ -28,9 +28,10 @@ import {
 } from "../../src/ssh/index.js";
 import { freePort } from "../helpers/net.js";
 import { runOpenSsh } from "../helpers/openssh.js";
+import { connectSsh2, type SshClient } from "../helpers/ssh2.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const { Client, Server } = ssh2;
+const { Server } = ssh2;
 
 const SSHD = "/usr/sbin/sshd";
 const hasSsh = spawnSync("ssh", ["-V"]).error === undefined;
@@ -192,20 +193,6 @@ function startServer(
 }
 
 // ---- an ssh2 client -------------------------------------------------------------------------
-
-type SshClient = InstanceType<typeof Client>;
-
-function connect(config: ConnectConfig): Promise<SshClient> {
-  const client = new Client();
-  return new Promise((resolve, reject) => {
-    client.on("ready", () => resolve(client));
-    client.on("error", (err) => {
-      client.end();
-      reject(err);
-    });
-    client.connect({ host: "127.0.0.1", readyTimeout: 10_000, ...config });
-  });
-}
 
 function exec(client: SshClient, command: string): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
@@ -464,7 +451,7 @@ describe(
       });
 
     it("logs in with a user certificate, trusting sshd by its host certificate", async () => {
-      const client = await connect({
+      const client = await connectSsh2({
         port,
         ...userCertificateAuth({
           username: "root",
@@ -483,7 +470,7 @@ describe(
 
     it("is refused by sshd with a certificate from another CA", async () => {
       await assert.rejects(
-        connect({
+        connectSsh2({
           port,
           ...userCertificateAuth({
             username: "root",
@@ -499,7 +486,7 @@ describe(
     it("refuses sshd's host certificate for a name it does not list", async () => {
       const rejections: HostCertificateRejection[] = [];
       await assert.rejects(
-        connect({
+        connectSsh2({
           port,
           ...userCertificateAuth({
             username: "root",
@@ -540,7 +527,7 @@ describe("ssh2 client against the ssh2 server, both with certificates", () => {
 
   it("verifies the host certificate and logs in with the user certificate", async () => {
     server.decisions.length = 0;
-    const client = await connect({
+    const client = await connectSsh2({
       port: server.port,
       ...auth(),
       ...hostCertificateVerifier({ hostCaKeys: [hostCa.authorizedKey], hostname: "node-uuid" }),
@@ -557,7 +544,7 @@ describe("ssh2 client against the ssh2 server, both with certificates", () => {
   it("refuses the server when its certificate is from another CA", async () => {
     const rejections: HostCertificateRejection[] = [];
     await assert.rejects(
-      connect({
+      connectSsh2({
         port: server.port,
         ...auth(),
         ...hostCertificateVerifier({
@@ -577,7 +564,7 @@ describe("ssh2 client against the ssh2 server, both with certificates", () => {
   it("refuses a server without a host certificate", async () => {
     const plain = await startServer([hostKey.opensshPrivateKey], "accept-any-key");
     await assert.rejects(
-      connect({
+      connectSsh2({
         port: plain.port,
         ...auth(),
         ...hostCertificateVerifier({ hostCaKeys: [hostCa.publicKey], hostname: NODE_NAME }),

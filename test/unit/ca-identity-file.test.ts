@@ -7,14 +7,13 @@ import {
   generateClusterCas,
   generateSshKeyPair,
   IdentityFileError,
-  issueTlsCertificate,
   parseIdentityFile,
   parseKnownHostsCaLine,
   privateKeyToPem,
-  signSshCertificate,
   type ClusterCas,
   type IdentityFile,
 } from "../../src/auth/ca/index.js";
+import { signUserCertificates } from "../helpers/user-certs.js";
 
 const NOW = new Date("2030-01-01T12:00:00Z");
 let cas: ClusterCas;
@@ -23,29 +22,17 @@ let text: string;
 
 before(async () => {
   cas = await generateClusterCas({ clusterName: "example.com", now: NOW });
-  const user = generateSshKeyPair();
-  const ssh = signSshCertificate({
-    caPrivateKey: cas.userCa.ssh.privateKey,
-    publicKey: user.publicKey,
-    type: "user",
-    keyId: "bot",
+  const user = await signUserCertificates(cas, {
+    user: "bot",
     principals: ["bot"],
-    validAfter: NOW,
-    validBefore: new Date(NOW.getTime() + 3600_000),
-  });
-  const tls = await issueTlsCertificate({
-    ca: cas.tlsCa,
-    subjectPublicKey: user.publicKey,
-    commonName: "bot",
-    organization: ["access"],
-    usage: "client",
-    validFor: 3600_000,
+    roles: ["access"],
     now: NOW,
+    validFor: 3600_000,
   });
   identity = {
-    privateKey: user.privateKey,
-    sshCertificate: ssh.line,
-    tlsCertificatePem: tls.certPem,
+    privateKey: user.key.privateKey,
+    sshCertificate: user.sshCertificate,
+    tlsCertificatePem: user.tlsCertificatePem,
     sshCaLines: [
       formatKnownHostsCaLine({
         clusterName: "example.com",

@@ -7,9 +7,6 @@ import { before, describe, it } from "node:test";
 import {
   formatKnownHostsCaLine,
   generateClusterCas,
-  generateSshKeyPair,
-  issueTlsCertificate,
-  signSshCertificate,
   type ClusterCas,
 } from "../../src/auth/ca/index.js";
 import {
@@ -26,6 +23,7 @@ import {
   type CredentialParts,
 } from "../../src/client/index.js";
 import { tempDir } from "../helpers/tmp.js";
+import { signUserCertificates } from "../helpers/user-certs.js";
 
 const NOW = new Date();
 const HOUR = 3600_000;
@@ -34,29 +32,18 @@ let parts: CredentialParts;
 
 before(async () => {
   cas = await generateClusterCas({ clusterName: "example.com", now: NOW });
-  const user = generateSshKeyPair();
-  const ssh = signSshCertificate({
-    caPrivateKey: cas.userCa.ssh.privateKey,
-    publicKey: user.publicKey,
-    type: "user",
-    keyId: "alice",
+  const user = await signUserCertificates(cas, {
+    user: "alice",
     principals: ["alice", "root", "-teleport-nologin-1234"],
-    validAfter: new Date(NOW.getTime() - HOUR),
-    validBefore: new Date(NOW.getTime() + HOUR),
-  });
-  const tls = await issueTlsCertificate({
-    ca: cas.tlsCa,
-    subjectPublicKey: user.publicKey,
-    commonName: "alice",
-    organization: ["access", "auditor"],
-    usage: "client",
-    validFor: HOUR,
+    roles: ["access", "auditor"],
     now: NOW,
+    validFor: HOUR,
+    backdate: HOUR,
   });
   parts = {
-    privateKey: user.privateKey,
-    sshCertificate: ssh.line,
-    tlsCertificatePem: tls.certPem,
+    privateKey: user.key.privateKey,
+    sshCertificate: user.sshCertificate,
+    tlsCertificatePem: user.tlsCertificatePem,
     tlsCaPems: [cas.tlsCa.certPem],
     sshHostCaLines: [
       formatKnownHostsCaLine({ clusterName: "example.com", caPublicKey: cas.hostCa.ssh.publicKey }),

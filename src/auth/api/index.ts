@@ -13,6 +13,7 @@ export {
   type UserCertsResponse,
 } from "./common.js";
 export { ROUTES, routePath, type HttpMethod, type RouteName, type RouteSpec } from "./routes.js";
+export { RouteMatcher, type RouteMatch } from "./route-match.js";
 export { joinRequest, joinResponse, type JoinRequest, type JoinResponse } from "./join.js";
 export {
   heartbeatRequest,

@@ -11,3 +11,5 @@ export {
   IdentityLoadError,
 } from "./errors.js";
 export { discoverCaPin } from "./discover-pin.js";
+export { errorCode, unreachableReason } from "./net-errors.js";
+export { signIdentityFile } from "./sign-identity.js";

@@ -15,6 +15,7 @@ import {
   AuthUnreachableError,
 } from "./errors.js";
 import type { ClientIdentity } from "./identity.js";
+import { errorCode, unreachableReason } from "./net-errors.js";
 import { checkAuthServerLeaf, checkPinnedServer } from "./pin.js";
 
 export interface TransportOptions {
@@ -54,25 +55,11 @@ const TLS_TRUST_CODES = new Set([
   "CERT_HAS_EXPIRED",
 ]);
 
-function errorCode(error: unknown): string {
-  return error instanceof Error && "code" in error ? String(error.code) : "";
-}
-
 /** A low-level failure as the typed error a caller can act on. */
 function describeFailure(addr: string, error: unknown, timeoutMs: number): Error {
   if (error instanceof AuthClientError) return error;
   const code = errorCode(error);
-  const reasons: Record<string, string> = {
-    ECONNREFUSED: "connection refused",
-    ENOTFOUND: "host not found",
-    EAI_AGAIN: "host name lookup failed",
-    EHOSTUNREACH: "host unreachable",
-    ENETUNREACH: "network unreachable",
-    ECONNRESET: "the connection was reset",
-    ETIMEDOUT: "timed out",
-    EPIPE: "the connection was closed",
-  };
-  const reason = reasons[code];
+  const reason = unreachableReason(error);
   if (reason !== undefined) return new AuthUnreachableError(addr, reason, { cause: error });
   if (TLS_TRUST_CODES.has(code)) {
     return new AuthTlsError(

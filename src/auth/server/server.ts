@@ -10,7 +10,7 @@ import type { TLSSocket } from "node:tls";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import type { Config, SecondFactor, StaticToken } from "../../config/index.js";
-import type { Logger } from "../../log/index.js";
+import { logRequest, type Logger } from "../../log/index.js";
 import type { LockoutPolicy } from "../users/index.js";
 import { Caller } from "./authz.js";
 import { ApiError, AuthStartError, unauthenticated } from "./errors.js";
@@ -190,15 +190,11 @@ function handler(state: AuthState, router: Router) {
         res.destroy();
       }
     } finally {
-      const fields = {
+      logRequest(log, "API request", started, {
         route,
         status,
         identity: describeIdentity(identity),
-        duration_ms: Math.round((performance.now() - started) * 10) / 10,
-      };
-      // Success at debug: heartbeats and event batches would drown the log at info.
-      if (status < 400) log.debug(fields, "API request.");
-      else if (status < 500) log.info(fields, "API request refused.");
+      });
     }
   };
 }

@@ -6,22 +6,25 @@ import type { AddressInfo, Socket } from "node:net";
 import ssh2 from "ssh2";
 import type { Connection, ServerChannel, Session, TcpipRequestInfo } from "ssh2";
 import type { Logger } from "../../log/index.js";
-import { certificateRoles, hostKeyWithCertificate, RoleCache } from "../../ssh/index.js";
+import {
+  certificateRoles,
+  certifiedServerConfig,
+  RoleCache,
+  setNoDelay,
+  userCaKeys,
+} from "../../ssh/index.js";
 import type { ProxyContext } from "../context.js";
 import { NodeAccess, type Opened, type ProxyUser } from "./access.js";
 import { rejectChannel } from "./channel-reject.js";
 import { NodeDirectory } from "./nodes.js";
 import { relay } from "./relay.js";
 import { parseProxySubsystem, PROXY_SUBSYSTEM_PREFIX, type TargetRequest } from "./target.js";
-import { checkProxyLogin, userCaKeys } from "./user-auth.js";
+import { checkProxyLogin } from "./user-auth.js";
 
 /** A role edit reaches the proxy's node checks within this. */
 const ROLE_TTL_MS = 10_000;
 
 const { Server } = ssh2;
-
-/** Teleport's defaults (keep_alive_interval 5m, keep_alive_count_max 3), as on the node. */
-const KEEP_ALIVE = { intervalMs: 5 * 60_000, countMax: 3 } as const;
 
 export interface SshProxyOptions {
   context: ProxyContext;
@@ -129,21 +132,10 @@ export async function startSshProxy(options: SshProxyOptions): Promise<SshProxy>
   }
 
   const server = new Server(
-    {
-      hostKeys: [
-        hostKeyWithCertificate({
-          privateKey: context.identity.sshPrivateKey,
-          certificate: context.identity.sshCertificate,
-        }),
-      ],
-      keepaliveInterval: KEEP_ALIVE.intervalMs,
-      keepaliveCountMax: KEEP_ALIVE.countMax,
-    },
+    // Teleport's keepalive defaults, as on the node.
+    certifiedServerConfig(context.identity),
     (conn, clientInfo) => {
-      // Without it, Nagle holds back each small packet for up to 40 ms. ssh2 has the method on
-      // server connections too; its typings only name it on the client.
-      const setNoDelay: unknown = Reflect.get(conn, "setNoDelay");
-      if (typeof setNoDelay === "function") setNoDelay.call(conn, true);
+      setNoDelay(conn);
       connections.add(conn);
       conn.on("close", () => connections.delete(conn));
       conn.on("error", (err) => log.debug({ err }, "SSH proxy connection error."));

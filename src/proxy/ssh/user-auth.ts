@@ -8,14 +8,6 @@ import {
   type UserCertificateDecision,
 } from "../../ssh/index.js";
 
-/** authorized_keys "cert-authority TYPE KEY comment" lines → "TYPE KEY". */
-export function userCaKeys(lines: readonly string[]): string[] {
-  return lines.flatMap((line) => {
-    const match = /^cert-authority\s+(\S+\s+\S+)/.exec(line.trim());
-    return match?.[1] === undefined ? [] : [match[1]];
-  });
-}
-
 /** A principal of the offered certificate: the login given, when it is one. */
 function ownPrincipal(attempt: PublicKeyAttempt): string {
   try {

@@ -1,10 +1,10 @@
 // One web API request: route it, find its session, check CSRF and access, run the handler and
-// send its reply. Every answer is JSON (a player's stream aside), never cached, and carries no
-// CORS header, so no other origin can read it.
+// send its reply. Every answer is JSON (a player's stream and the invite page aside), never
+// cached, and carries no CORS header, so no other origin can read it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { pipeline } from "node:stream/promises";
-import type { Logger } from "../../log/index.js";
+import { logRequest, type Logger } from "../../log/index.js";
 import { readCookie, SESSION_COOKIE } from "./cookies.js";
 import { CSRF_HEADER, csrfMatches, isSafeMethod } from "./csrf.js";
 import { fromAuthError, WebError } from "./errors.js";
@@ -36,6 +36,16 @@ function sendJson(
 async function send(res: ServerResponse, reply: Reply): Promise<void> {
   if (reply.kind === "json") {
     sendJson(res, reply.status, reply.body, reply.cookie ? { "set-cookie": reply.cookie } : {});
+    return;
+  }
+  if (reply.kind === "static") {
+    res.writeHead(200, {
+      ...COMMON_HEADERS,
+      ...reply.headers,
+      "content-type": reply.contentType,
+      "content-length": Buffer.byteLength(reply.body),
+    });
+    res.end(reply.body);
     return;
   }
   res.writeHead(200, { ...COMMON_HEADERS, "content-type": reply.contentType });
@@ -115,14 +125,7 @@ export function webApp({ router, sessions, logger }: WebAppOptions) {
         res.destroy();
       }
     } finally {
-      const fields = {
-        route,
-        status,
-        remote: remoteAddr,
-        duration_ms: Math.round((performance.now() - started) * 10) / 10,
-      };
-      if (status < 400) logger.debug(fields, "Web API request.");
-      else if (status < 500) logger.info(fields, "Web API request refused.");
+      logRequest(logger, "Web API request", started, { route, status, remote: remoteAddr });
     }
   };
 }

@@ -2,13 +2,16 @@
 // logged-in web session) and a handler that returns its reply.
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
+import { RouteMatcher } from "../../auth/index.js";
 import { badRequest } from "./errors.js";
 import type { WebSession } from "./sessions.js";
 
 export type Reply =
   | { kind: "json"; status: number; body: object; cookie?: string }
   /** A body streamed as it is produced (a recording for a player). */
-  | { kind: "stream"; contentType: string; body: Readable };
+  | { kind: "stream"; contentType: string; body: Readable }
+  /** A fixed body with headers of its own (a page of the browser, its script or style). */
+  | { kind: "static"; contentType: string; body: string; headers: Record<string, string> };
 
 export interface WebRequest {
   req: IncomingMessage;
@@ -42,60 +45,9 @@ export function json(body: object, options: { status?: number; cookie?: string }
   };
 }
 
-export type Match =
-  | { kind: "route"; route: WebRoute; params: Record<string, string> }
-  | { kind: "wrong-method"; allowed: string[] }
-  | { kind: "none" };
-
-interface Compiled {
-  route: WebRoute;
-  pattern: RegExp;
-  names: string[];
-}
-
-function compile(route: WebRoute): Compiled {
-  const names: string[] = [];
-  const source = route.path
-    .split("/")
-    .map((segment) => {
-      if (!segment.startsWith(":")) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      names.push(segment.slice(1));
-      return "([^/]+)";
-    })
-    .join("/");
-  return { route, pattern: new RegExp(`^${source}$`), names };
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw badRequest(`the path segment "${segment}" is not valid URL encoding`);
-  }
-}
-
-export class WebRouter {
-  readonly #routes: Compiled[];
-
+/** The route of a request, by its method and path (see RouteMatcher). */
+export class WebRouter extends RouteMatcher<WebRoute> {
   constructor(routes: readonly WebRoute[]) {
-    this.#routes = routes.map(compile);
-  }
-
-  match(method: string, pathname: string): Match {
-    const allowed: string[] = [];
-    for (const { route, pattern, names } of this.#routes) {
-      const found = pattern.exec(pathname);
-      if (found === null) continue;
-      if (route.method !== method) {
-        allowed.push(route.method);
-        continue;
-      }
-      const params: Record<string, string> = {};
-      names.forEach((name, index) => {
-        params[name] = decode(found[index + 1] ?? "");
-      });
-      return { kind: "route", route, params };
-    }
-    return allowed.length > 0 ? { kind: "wrong-method", allowed } : { kind: "none" };
+    super(routes, { specOf: (route) => route, badPath: badRequest });
   }
 }

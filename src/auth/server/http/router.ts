@@ -1,7 +1,7 @@
 // A small router: a route is a spec from the shared route table, who may call it, and a handler
 // that returns the JSON body of a 200, or a StreamBody for a file (or throws an ApiError).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RouteSpec } from "../../api/index.js";
+import { RouteMatcher, type RouteSpec } from "../../api/index.js";
 import type { Access, Caller } from "../authz.js";
 import { badRequest } from "../errors.js";
 
@@ -20,61 +20,10 @@ export interface Route {
   handle(context: RequestContext): Promise<object>;
 }
 
-interface Compiled {
-  route: Route;
-  pattern: RegExp;
-  names: string[];
-}
-
-export type Match =
-  | { kind: "route"; route: Route; params: Record<string, string> }
-  | { kind: "wrong-method"; allowed: string[] }
-  | { kind: "none" };
-
-function compile(route: Route): Compiled {
-  const names: string[] = [];
-  const source = route.spec.path
-    .split("/")
-    .map((segment) => {
-      if (!segment.startsWith(":")) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      names.push(segment.slice(1));
-      return "([^/]+)";
-    })
-    .join("/");
-  return { route, pattern: new RegExp(`^${source}$`), names };
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw badRequest(`the path segment "${segment}" is not valid URL encoding`);
-  }
-}
-
-export class Router {
-  readonly #routes: Compiled[];
-
+/** The route of a request, by its method and path (see RouteMatcher). */
+export class Router extends RouteMatcher<Route> {
   constructor(routes: readonly Route[]) {
-    this.#routes = routes.map(compile);
-  }
-
-  match(method: string, pathname: string): Match {
-    const allowed: string[] = [];
-    for (const { route, pattern, names } of this.#routes) {
-      const found = pattern.exec(pathname);
-      if (found === null) continue;
-      if (route.spec.method !== method) {
-        allowed.push(route.spec.method);
-        continue;
-      }
-      const params: Record<string, string> = {};
-      names.forEach((name, index) => {
-        params[name] = decode(found[index + 1] ?? "");
-      });
-      return { kind: "route", route, params };
-    }
-    return allowed.length > 0 ? { kind: "wrong-method", allowed } : { kind: "none" };
+    super(routes, { specOf: (route) => route.spec, badPath: badRequest });
   }
 }
 
