@@ -4,7 +4,6 @@
 // auth_server; `tsh login`, `tsh ls`, `tsh ssh` running the guide's obfuscated command (pointed
 // at a local listener); then the audit log and the files of the guide's `tree` listing.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, lstatSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -13,7 +12,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { AuthClient, loadIdentityFile } from "../../src/auth/index.js";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
-import { binPath, collect, runCliProcess, type CliResult } from "../helpers/cli.js";
+import { runAsUser, runCliProcess, type CliResult } from "../helpers/cli.js";
 import { startTeleport, type DaemonProcess } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
 import { createNetNamespace, type NetNamespace } from "../helpers/netns.js";
@@ -101,14 +100,8 @@ describe("the enhanced session recording guide, end to end", { skip }, () => {
     });
 
     // The user's tools, with the user's home (~/.tsh).
-    const asUser = (program: "tsh" | "tctl", args: string[], input = ""): Promise<CliResult> => {
-      const child = spawn(process.execPath, [binPath(program), ...args], {
-        stdio: ["pipe", "pipe", "pipe"],
-        env: { ...process.env, HOME: home, TELEPORT_DEBUG: "" },
-      });
-      child.stdin.end(input);
-      return collect(child, 60_000);
-    };
+    const asUser = (program: "tsh" | "tctl", args: string[], input = ""): Promise<CliResult> =>
+      runAsUser(home, program, args, input);
     const tsh = (args: string[], input = ""): Promise<CliResult> => asUser("tsh", args, input);
 
     // The cluster: auth and proxy in one process, on every address (the nodes dial it over

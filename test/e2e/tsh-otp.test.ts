@@ -2,14 +2,13 @@
 // `teleport start` with auth and proxy; the user enrolls an authenticator through the invite,
 // and tsh asks for the one-time code after the password.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { AuthClient, loadIdentityFile } from "../../src/auth/index.js";
 import { base32Decode } from "../../src/auth/users/base32.js";
 import { hotp, totpCounter } from "../../src/auth/users/totp.js";
-import { binPath, collect, runTctl, type CliResult } from "../helpers/cli.js";
+import { runAsUser, runTctl, type CliResult } from "../helpers/cli.js";
 import { startTeleport } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -28,14 +27,8 @@ describe("tsh login with a one-time password", () => {
   /** The time step the invite's code was made for; login codes come after it. */
   let step: number;
 
-  const tsh = (args: string[], input: string): Promise<CliResult> => {
-    const child = spawn(process.execPath, [binPath("tsh"), ...args], {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, HOME: home, TELEPORT_HOME: "", TELEPORT_DEBUG: "" },
-    });
-    child.stdin.end(input);
-    return collect(child, 60_000);
-  };
+  const tsh = (args: string[], input: string): Promise<CliResult> =>
+    runAsUser(home, "tsh", args, input);
   const login = (input: string): Promise<CliResult> =>
     tsh(["login", `--proxy=${proxy}`, "--user=alice", "--insecure"], input);
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { signIdentityFile } from "../../src/auth/index.js";
-import { binPath, collect, type CliResult } from "../helpers/cli.js";
+import { binPath, collect, runAsUser, type CliResult } from "../helpers/cli.js";
 import { parseAsciicast } from "../helpers/asciicast.js";
 import { freePort } from "../helpers/net.js";
 import { runOpenSsh } from "../helpers/openssh.js";
@@ -20,12 +20,7 @@ const PASSWORD = "correct horse battery staple";
 
 /** Runs bin/tsh with HOME set to `home` and `input` on stdin. */
 function tsh(home: string, args: string[], input = ""): Promise<CliResult> {
-  const child = spawn(process.execPath, [binPath("tsh"), ...args], {
-    stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, HOME: home, TELEPORT_HOME: "", TELEPORT_DEBUG: "" },
-  });
-  child.stdin.end(input);
-  return collect(child, 60_000);
+  return runAsUser(home, "tsh", args, input);
 }
 
 const shellQuote = (word: string): string => `'${word.replace(/'/g, "'\\''")}'`;

@@ -60,6 +60,24 @@ export function runCliProcess(
 }
 
 /** Runs the built tctl with the teleport.yaml at `config`, as an administrator on the auth host. */
+/**
+ * Runs a built tsh or tctl as a user whose home is `home` (their ~/.tsh), with `input` on stdin
+ * (a password for tsh login).
+ */
+export function runAsUser(
+  home: string,
+  program: "tsh" | "tctl",
+  args: string[],
+  input = "",
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [binPath(program), ...args], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, HOME: home, TELEPORT_HOME: "", TELEPORT_DEBUG: "" },
+  });
+  child.stdin.end(input);
+  return collect(child, 60_000);
+}
+
 export function runTctl(config: string, ...args: string[]): Promise<CliResult> {
   return runCliProcess("tctl", ["-c", config, ...args]);
 }
