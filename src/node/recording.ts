@@ -65,9 +65,9 @@ export class SessionRecording {
     };
   }
 
+  // Queued: an event waits for the output printed before it to be hashed (on a worker thread).
   #record(event: object & { event: string }): void {
-    const written = this.writer.writeEvent(event);
-    this.sender.push(written);
+    this.writer.queueEvent(event, (written) => this.sender.push(written));
   }
 
   /** The session's own events (not prints or kernel records), with its common fields. */
@@ -78,8 +78,17 @@ export class SessionRecording {
     this.#record(createEvent(type, all, { clusterName: this.who.clusterName }));
   }
 
-  print(bytes: Uint8Array, time = new Date()): void {
-    this.writer.writePrint(bytes, time);
+  /**
+   * Records terminal output. False when more output waits in memory for the disk than it
+   * should: the caller should hold the program back until `drained()`.
+   */
+  print(bytes: Uint8Array, time = new Date()): boolean {
+    this.writer.queuePrint(bytes, time);
+    return !this.writer.backlogged;
+  }
+
+  drained(): Promise<void> {
+    return this.writer.drained();
   }
 
   kernel(record: KernelRecord, time: Date): void {

@@ -120,21 +120,27 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
       env: sessionEnv(request, sid),
     });
     const { channel } = request;
-    let paused = false;
+    // Why the program's output is not being read. A client that reads slower than the program
+    // writes, or a recording that cannot keep up with it: hold the program back until they catch
+    // up, as sshd does with the client, instead of queueing its output in memory without bound.
+    const holds = new Set<"client" | "recording">();
+    const hold = (reason: "client" | "recording", until: () => Promise<void>): void => {
+      if (holds.has(reason)) return;
+      if (holds.size === 0) proc.pauseOutput();
+      holds.add(reason);
+      void until().then(() => {
+        holds.delete(reason);
+        if (holds.size === 0) proc.resumeOutput();
+      });
+    };
     proc.onOutput((bytes, stream) => {
-      if (request.subsystem === undefined) recording.print(bytes);
+      if (request.subsystem === undefined && !recording.print(bytes)) {
+        hold("recording", () => recording.drained());
+      }
       traffic.tx += bytes.length;
       const out = stream === "stderr" ? channel.stderr : channel;
-      // A client that reads slower than the program writes: hold the program back until the
-      // client catches up, as sshd does, instead of queueing its output in memory without bound.
-      if (!out.write(bytes) && !paused) {
-        paused = true;
-        proc.pauseOutput();
-        out.once("drain", () => {
-          paused = false;
-          proc.resumeOutput();
-        });
-      }
+      if (!out.write(bytes))
+        hold("client", () => new Promise((resolve) => out.once("drain", resolve)));
     });
     channel.on("data", (data: Buffer) => {
       traffic.rx += data.length;

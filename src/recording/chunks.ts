@@ -149,7 +149,10 @@ export class ChunkReader {
       this.drop(part.length);
       left -= part.length;
     }
-    // Copy so a small print does not pin a whole decompressed member in memory.
-    return parts.length === 1 && parts[0] ? Buffer.from(parts[0]) : Buffer.concat(parts);
+    const [only] = parts;
+    if (parts.length > 1 || !only) return Buffer.concat(parts);
+    // Copy a small print, so that it does not pin a whole decompressed member in memory; a print
+    // that is most of its member (bulk output) is not worth a copy.
+    return only.length * 2 < only.buffer.byteLength ? Buffer.from(only) : only;
   }
 }

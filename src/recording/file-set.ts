@@ -1,10 +1,12 @@
 // The files of one recording being written: the index and one gzip file per kind, each appended to
-// in whole gzip members. A flush writes one member per file that has new data, so the files on
-// disk are always valid gzip up to the last completed flush (docs/recordings.md, "Crashes").
+// in whole gzip members. A flush writes each file's new data as members (one per queued block), so
+// the files on disk are always valid gzip up to the last completed flush (docs/recordings.md,
+// "Crashes").
 import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { RecordingExistsError, RecordingWriteError } from "./errors.js";
 import { errorCode, fsyncDir, reasonOf, writeFully } from "./fs-util.js";
+import { ByteQueue, type HeldBytes } from "./byte-queue.js";
 import { gzipMember } from "./gzip-members.js";
 import {
   entryLine,
@@ -14,11 +16,11 @@ import {
   type IndexLine,
 } from "./index-format.js";
 import { dataFileName, FILE_KINDS, indexFileName, type FileKind } from "./names.js";
+import { gzipOffThread } from "./offload.js";
 import type { RecordingFile } from "./types.js";
 
 class MemberFile {
-  private pending: Buffer[] = [];
-  pendingBytes = 0;
+  readonly pending = new ByteQueue();
   handle: FileHandle | undefined;
 
   constructor(
@@ -27,22 +29,25 @@ class MemberFile {
     readonly path: string,
   ) {}
 
-  append(data: Buffer): void {
-    this.pending.push(data);
-    this.pendingBytes += data.length;
-  }
-
-  take(): Buffer | undefined {
-    if (this.pendingBytes === 0) return undefined;
-    const data = Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    return data;
-  }
-
   async create(): Promise<void> {
     this.handle = await open(this.path, "wx", 0o600);
   }
+}
+
+// Less than this is compressed on libuv's thread pool: not worth a message to the worker thread.
+const OFFLOAD_MIN_BYTES = 256 * 1024;
+
+// Every block becomes a gzip member of its own.
+async function compress(parts: Buffer[]): Promise<Buffer[]> {
+  const size = parts.reduce((sum, part) => sum + part.length, 0);
+  if (size >= OFFLOAD_MIN_BYTES) {
+    try {
+      return await gzipOffThread(parts);
+    } catch {
+      // The worker thread is gone (it could not start, or died): compress here instead.
+    }
+  }
+  return Promise.all(parts.map(gzipMember));
 }
 
 export interface FileSetOptions {
@@ -59,6 +64,7 @@ export class RecordingFileSet {
   /** Kinds named by the index so far, in its order. */
   private readonly listed: FileKind[] = [];
   private queue: Promise<void> = Promise.resolve();
+  private flushing = 0;
   private failure: RecordingWriteError | undefined;
   private closed = false;
 
@@ -99,16 +105,34 @@ export class RecordingFileSet {
     return set;
   }
 
-  /** Queues bytes (chunks) or JSON lines (events files) for the next flush. */
-  append(kind: FileKind, data: Buffer): void {
+  /** Queues bytes (chunks) or JSON lines (events files) for the next flush; copies them. */
+  append(kind: FileKind, data: Uint8Array | string): void {
     if (this.failure) throw this.failure;
-    this.file(kind).append(data);
+    const { pending } = this.file(kind);
+    if (typeof data === "string") pending.appendText(data);
+    else pending.append(data);
+  }
+
+  /** Queues bytes like append, and keeps the queued copy readable until it is released. */
+  appendHeld(kind: FileKind, data: Uint8Array): HeldBytes {
+    if (this.failure) throw this.failure;
+    return this.file(kind).pending.appendHeld(data);
   }
 
   get pendingBytes(): number {
     let total = 0;
-    for (const file of this.files.values()) total += file.pendingBytes;
+    for (const file of this.files.values()) total += file.pending.length;
     return total;
+  }
+
+  /** Bytes held in memory for the files: queued, or taken by the flush in progress. */
+  get backlogBytes(): number {
+    return this.pendingBytes + this.flushing;
+  }
+
+  /** True once a write failed: every later call throws. */
+  get failed(): boolean {
+    return this.failure !== undefined;
   }
 
   /** The data files named by the index so far. */
@@ -181,12 +205,27 @@ export class RecordingFileSet {
   }
 
   private async flushNow(): Promise<void> {
-    const batches = FILE_KINDS.flatMap((kind) => {
-      const data = this.files.get(kind)?.take();
-      return data ? [{ kind, data }] : [];
-    });
+    const batches: { kind: FileKind; queued: HeldBytes }[] = [];
+    for (const kind of FILE_KINDS) {
+      const queued = this.files.get(kind)?.pending.take();
+      if (queued) batches.push({ kind, queued });
+    }
     if (batches.length === 0) return;
-    const members = await Promise.all(batches.map((b) => gzipMember(b.data)));
+    for (const { queued } of batches) for (const part of queued.parts) this.flushing += part.length;
+    try {
+      await this.writeBatches(batches);
+    } finally {
+      this.flushing = 0;
+    }
+  }
+
+  private async writeBatches(batches: { kind: FileKind; queued: HeldBytes }[]): Promise<void> {
+    let members: Buffer[][];
+    try {
+      members = await Promise.all(batches.map((b) => compress(b.queued.parts)));
+    } finally {
+      for (const batch of batches) batch.queued.release();
+    }
     let created = false;
     // FILE_KINDS order: chunks first, events last, so a print on disk has its bytes on disk.
     for (const [i, batch] of batches.entries()) {
@@ -195,10 +234,10 @@ export class RecordingFileSet {
         file = await this.createFile(batch.kind);
         created = true;
       }
-      const member = members[i];
-      if (!file.handle || !member) continue;
-      await writeFully(file.handle, member);
-      if (this.options.sync) await file.handle.datasync();
+      const handle = file.handle;
+      if (!handle) continue;
+      for (const member of members[i] ?? []) await writeFully(handle, member);
+      if (this.options.sync) await handle.datasync();
     }
     if (created && this.options.sync) await fsyncDir(this.options.dir);
   }

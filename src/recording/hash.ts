@@ -31,7 +31,20 @@ export function chainHash(
   }
   const fields: Record<string, unknown> = { ...event };
   delete fields.hash;
-  const digest = createHash("sha256").update(previous).update("\n").update(canonicalJson(fields));
-  if (printed !== undefined) digest.update("\n").update(sha256Hex(printed));
+  const digest = printed === undefined ? undefined : sha256Hex(printed);
+  return chainHashOfJson(previous, canonicalJson(fields), digest);
+}
+
+/**
+ * chainHash for an event given as its canonical JSON without "hash", and for a print the hex
+ * SHA-256 of its bytes (the writer builds the text itself and may hash the bytes elsewhere).
+ */
+export function chainHashOfJson(
+  previous: string,
+  json: string,
+  printedDigest: string | undefined,
+): string {
+  const digest = createHash("sha256").update(previous).update("\n").update(json);
+  if (printedDigest !== undefined) digest.update("\n").update(printedDigest);
   return digest.digest("hex");
 }

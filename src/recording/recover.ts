@@ -51,8 +51,8 @@ async function rewrite(
     (files ??= await RecordingFileSet.create({ dir: staging, sid, startTime, sync }));
   const walk = await walkChain(reader, async (item) => {
     const set = await open(reader.header?.start_time ?? firstTime(item) ?? eventTime(new Date()));
-    if (item.type === "print") set.append("chunks", Buffer.from(item.data));
-    set.append(item.fileKind, Buffer.from(`${canonicalJson(item.event)}\n`));
+    if (item.type === "print") set.append("chunks", item.data);
+    set.append(item.fileKind, `${canonicalJson(item.event)}\n`);
     if (set.pendingBytes >= STAGING_FLUSH_BYTES) await set.flush();
   });
   const set = await open(reader.header?.start_time ?? eventTime(new Date()));

@@ -1,7 +1,7 @@
 // RecordingWriter: used on the node while a session runs. Every event of the session goes through
-// it; it numbers events (ei), chains their hashes, routes them to their file and writes the files
-// incrementally (docs/recordings.md).
-import { canonicalJson, eventTime } from "../events/index.js";
+// it; it numbers events (ei), chains their hashes (chain-queue.ts), routes them to their file and
+// writes the files incrementally (docs/recordings.md).
+import { eventTime } from "../events/index.js";
 import {
   EventSequenceError,
   InvalidEventError,
@@ -10,9 +10,10 @@ import {
 } from "./errors.js";
 import { RecordingFileSet } from "./file-set.js";
 import { reasonOf } from "./fs-util.js";
-import { chainHash } from "./hash.js";
+import { ChainQueue } from "./chain-queue.js";
 import type { IndexFooter } from "./index-format.js";
 import { assertSafeName, fileKindOfEvent } from "./names.js";
+import { MAX_PRINT, OpenPrint, PRINT_WINDOW_MS } from "./open-print.js";
 import type { CompletedRecording, StoredEvent, WrittenEvent, WrittenPrint } from "./types.js";
 
 export interface RecordingWriterOptions {
@@ -42,6 +43,12 @@ export interface EventInput {
 
 const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 const DEFAULT_MAX_PENDING_BYTES = 1 << 20;
+/**
+ * Output held in memory for the files beyond which `backlogged` says to wait: the disk or the
+ * compression is slower than the session's output (incompressible output compresses at tens of
+ * MiB/s).
+ */
+const MAX_BACKLOG_BYTES = 16 << 20;
 
 function countsObject(counts: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -49,8 +56,11 @@ function countsObject(counts: Map<string, number>): Record<string, number> {
 
 export class RecordingWriter {
   private nextIndex = 0;
-  private previousHash = "";
+  private readonly chain = new ChainQueue((event, line) => this.hashed(event, line));
   private chunkBytes = 0;
+  private open: OpenPrint | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
+  private drainWaiters: (() => void)[] = [];
   private prints = 0;
   private readonly counts = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -100,50 +110,89 @@ export class RecordingWriter {
     return { events: this.nextIndex, chunkBytes: this.chunkBytes };
   }
 
-  /** Records terminal output printed at `time`. */
+  /** Records terminal output printed at `time` as one print event; returns it with its hash. */
   writePrint(bytes: Uint8Array, time: Date): WrittenPrint {
     this.assertOpen();
-    if (Number.isNaN(time.getTime())) {
-      throw new InvalidEventError(`session ${this.sid}: print at an invalid time`);
+    this.closePrint();
+    const out: { print?: WrittenPrint } = {};
+    this.openPrint(time).append(this.files.appendHeld("chunks", bytes), bytes.length);
+    this.chunkBytes += bytes.length;
+    this.closePrint((print) => (out.print = print));
+    this.chain.resolve(true);
+    if (!out.print) throw new Error("RecordingWriter: a forced hash chain left a print unhashed");
+    return out.print;
+  }
+
+  /**
+   * Records terminal output printed at `time`, without waiting for its hash. Output queued
+   * within PRINT_WINDOW_MS becomes one print event (up to MAX_PRINT bytes; any other event ends
+   * it), stamped with the time of its first bytes (open-print.ts). A large print is hashed on a
+   * worker thread. The bytes are copied: the caller may reuse its buffer.
+   */
+  queuePrint(bytes: Uint8Array, time: Date): void {
+    this.assertOpen();
+    this.assertTime(time);
+    if (this.open && this.open.bytes + bytes.length > MAX_PRINT) this.closePrint();
+    (this.open ?? this.openPrint(time)).append(
+      this.files.appendHeld("chunks", bytes),
+      bytes.length,
+    );
+    this.chunkBytes += bytes.length;
+    if (!this.closeTimer) {
+      this.closeTimer = setTimeout(() => this.closePrint(), PRINT_WINDOW_MS);
+      // complete() closes it as well.
+      this.closeTimer.unref();
     }
-    // Copied: the caller may reuse its buffer before the flush.
-    const data = Buffer.from(bytes);
-    const fields = {
-      event: "print" as const,
-      ei: this.nextIndex,
-      time: eventTime(time),
-      bytes: data.length,
-      ms: Math.max(0, time.getTime() - this.options.startTime.getTime()),
-      offset: this.chunkBytes,
-      ci: this.prints,
-    };
-    const print: WrittenPrint = { ...fields, hash: chainHash(this.previousHash, fields, data) };
-    this.files.append("chunks", data);
-    this.files.append("events", Buffer.from(`${canonicalJson(print)}\n`));
-    this.chunkBytes += data.length;
-    this.prints += 1;
-    this.accept(print);
-    return print;
+    this.schedule();
+  }
+
+  /**
+   * True while more output waits in memory to be written than MAX_BACKLOG_BYTES: a producer that
+   * can wait (a session's program) should stop until `drained()`, so memory stays bounded.
+   */
+  get backlogged(): boolean {
+    return this.files.backlogBytes >= MAX_BACKLOG_BYTES;
+  }
+
+  /** Resolves once the backlog is down to half of MAX_BACKLOG_BYTES (at once when it is). */
+  drained(): Promise<void> {
+    if (this.canResume()) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   /** Records a session event (session.start, resize, session.command, …); returns it with ei and hash. */
   writeEvent<E extends EventInput>(input: E): WrittenEvent {
+    const out: { event?: WrittenEvent } = {};
+    this.queueEvent(input, (event) => (out.event = event));
+    this.chain.resolve(true);
+    if (!out.event) throw new Error("RecordingWriter: a forced hash chain left an event unhashed");
+    return out.event;
+  }
+
+  /**
+   * Records a session event after the prints before it are hashed (see queuePrint); `done` gets
+   * it with its ei and hash. Checks it now.
+   */
+  queueEvent<E extends EventInput>(input: E, done?: (event: WrittenEvent) => void): void {
     this.assertOpen();
+    this.closePrint();
     const fields = this.normalize(input);
-    const event: WrittenEvent = {
-      ...fields,
-      hash: chainHash(this.previousHash, fields, undefined),
-    };
-    this.files.append(fileKindOfEvent(event.event), Buffer.from(`${canonicalJson(event)}\n`));
-    this.accept(event);
-    return event;
+    this.nextIndex += 1;
+    this.chain.event(fields, done);
+    this.schedule();
   }
 
   /** Writes everything written so far to disk; resolves once it is there. */
   async flush(): Promise<void> {
     this.assertOpen();
     this.clearTimer();
-    await this.files.flush();
+    this.closePrint();
+    await this.chain.settle();
+    try {
+      await this.files.flush();
+    } finally {
+      this.wakeDrained();
+    }
   }
 
   /** Final flush and the index footer; the recording is then ready to upload. */
@@ -151,11 +200,14 @@ export class RecordingWriter {
     this.assertOpen();
     this.closed = true;
     this.clearTimer();
+    this.closePrint();
+    this.wakeDrained();
+    await this.chain.settle();
     const lastEi = this.nextIndex - 1;
     const footer: IndexFooter = {
       type: "footer",
       last_ei: lastEi,
-      final_hash: this.previousHash,
+      final_hash: this.chain.lastHash,
       events: this.nextIndex,
       event_counts: countsObject(this.counts),
       chunk_bytes: this.chunkBytes,
@@ -168,7 +220,7 @@ export class RecordingWriter {
       indexPath: this.files.indexPath,
       files: this.files.listedFiles(),
       lastEi,
-      finalHash: this.previousHash,
+      finalHash: this.chain.lastHash,
       events: this.nextIndex,
       eventCounts: footer.event_counts,
       chunkBytes: this.chunkBytes,
@@ -184,7 +236,17 @@ export class RecordingWriter {
     if (this.closed) return;
     this.closed = true;
     this.clearTimer();
+    this.open?.release();
+    this.open = undefined;
+    this.chain.drop();
+    this.wakeDrained();
     await this.files.close();
+  }
+
+  private assertTime(time: Date): void {
+    if (Number.isNaN(time.getTime())) {
+      throw new InvalidEventError(`session ${this.sid}: print at an invalid time`);
+    }
   }
 
   private assertOpen(): void {
@@ -228,22 +290,55 @@ export class RecordingWriter {
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
       throw new InvalidEventError(`session ${this.sid}: event ${name} is not a JSON object`);
     }
-    const fields: Record<string, unknown> = { ...json };
-    delete fields.hash;
+    const source: Record<string, unknown> = { ...json, event: name, ei: this.nextIndex };
+    // Keys in canonical order, so that hashing and writing it need not sort a copy.
+    const fields: Record<string, unknown> = {};
+    for (const key of Object.keys(source).sort()) if (key !== "hash") fields[key] = source[key];
     return { ...fields, event: name, ei: this.nextIndex };
   }
 
-  private accept(event: WrittenEvent): void {
-    this.previousHash = event.hash;
+  // A print event starting now: it takes the next ei, and the bytes appended to it follow in the
+  // chunks stream.
+  private openPrint(time: Date): OpenPrint {
+    this.assertTime(time);
+    const open = new OpenPrint({
+      bytes: 0,
+      ci: this.prints,
+      ei: this.nextIndex,
+      event: "print",
+      ms: Math.max(0, time.getTime() - this.options.startTime.getTime()),
+      offset: this.chunkBytes,
+      time: eventTime(time),
+    });
     this.nextIndex += 1;
+    this.prints += 1;
+    this.open = open;
+    return open;
+  }
+
+  private closePrint(done?: (print: WrittenPrint) => void): void {
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.closeTimer = undefined;
+    const open = this.open;
+    if (!open) return;
+    this.open = undefined;
+    this.chain.print(open.fields(), open.bytesHeld(), done);
+  }
+
+  private hashed(event: WrittenEvent, line: string): void {
+    this.files.append(fileKindOfEvent(event.event), line);
     this.counts.set(event.event, (this.counts.get(event.event) ?? 0) + 1);
     this.schedule();
   }
 
   private schedule(): void {
+    // A failed file set refuses every flush: retrying would spin.
+    if (this.closed || this.files.failed) return;
     if (this.files.pendingBytes >= this.maxPendingBytes && !this.sizeFlush) {
       this.sizeFlush = this.background().finally(() => {
         this.sizeFlush = undefined;
+        // Output queued during that flush goes next, also while its producer waits in drained().
+        this.schedule();
       });
     }
     if (!this.timer) {
@@ -262,7 +357,20 @@ export class RecordingWriter {
     } catch (err) {
       // The file set keeps the error and throws it at the next call; tell the owner now.
       if (err instanceof RecordingWriteError) this.options.onError?.(err);
+    } finally {
+      this.wakeDrained();
     }
+  }
+
+  private canResume(): boolean {
+    return this.closed || this.files.failed || this.files.backlogBytes < MAX_BACKLOG_BYTES / 2;
+  }
+
+  private wakeDrained(): void {
+    if (this.drainWaiters.length === 0 || !this.canResume()) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   private clearTimer(): void {
