@@ -49,3 +49,4 @@ export {
   type FileAuditLogReaderOptions,
   type FsyncPolicy,
 } from "./file-log/index.js";
+export { summarizeEvent } from "./summary.js";

@@ -1,5 +1,6 @@
 // Reading published recordings back: users whose roles allow reading sessions download them
-// (one session.recording.access event per playback), everyone else gets a 403.
+// (one session.recording.access event per playback); users who may log in to nodes list and
+// download only the sessions they took part in; everyone else gets a 403.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -23,6 +24,7 @@ describe("recording downloads", () => {
   let original: string;
   let auditor: AuthClient;
   let developer: AuthClient;
+  let participant: AuthClient;
   before(async () => {
     f = await startAuthFixture();
     const node = await joinHost(f);
@@ -37,6 +39,9 @@ describe("recording downloads", () => {
     await f.admin.addUser({ name: "dev", roles: ["access"], logins: ["dev"] });
     auditor = await userClient(f, "ava");
     developer = await userClient(f, "dev");
+    // The sample session is alice's.
+    await f.admin.addUser({ name: "alice", roles: ["access"], logins: ["root"] });
+    participant = await userClient(f, "alice");
   });
   after(() => f.close());
 
@@ -76,6 +81,26 @@ describe("recording downloads", () => {
     const file = await apiError(() => developer.openRecordingFile(sid, `${sid}.index`));
     assert.equal(file.status, 403);
     assert.equal((await accessEvents()).length, before);
+  });
+
+  it("lets a user with logins list and replay only the sessions they took part in", async () => {
+    assert.deepEqual(
+      (await participant.listRecordings()).map((r) => r.sid),
+      [sid],
+    );
+    assert.deepEqual(await developer.listRecordings(), []);
+    const before = (await accessEvents()).length;
+    const entry = await participant.downloadRecording(sid, tempDir("own-"));
+    assert.equal(entry.summary.user, "alice");
+    assert.deepEqual(entry.summary.participants, ["alice"]);
+    assert.equal((await accessEvents()).length, before + 1);
+  });
+
+  it("refuses the list to a user who may neither read sessions nor log in", async () => {
+    await f.admin.addUser({ name: "nobody", roles: ["access"], logins: [] });
+    const error = await apiError(async () => (await userClient(f, "nobody")).listRecordings());
+    assert.equal(error.status, 403);
+    assert.match(error.message, /do not allow list on session/);
   });
 
   it("answers 404 for a session without a published recording and 400 for a strange file", async () => {

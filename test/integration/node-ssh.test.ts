@@ -62,6 +62,11 @@ describe("SSH node", { skip }, () => {
     const echo = events.find((e) => e["event"] === "session.command" && e["path"] === "/bin/echo");
     assert.ok(echo, JSON.stringify(types));
     assert.deepEqual(echo["argv"], ["hi"]);
+    // A search by the node's name finds what a search by its host id finds.
+    for (const server of ["node-1", f.node.identity.hostId]) {
+      const found = await f.auth.admin.searchEvents({ server, sid, limit: "1000" });
+      assert.equal(found.events.length, events.length, `server=${server}`);
+    }
     // Teleport's closing events of an exec session, in its order, before session.end.
     const closing = events
       .filter((e) =>

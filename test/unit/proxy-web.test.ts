@@ -1,5 +1,5 @@
 // The pure parts of the proxy's web API: the session cookie, CSRF tokens, the session store's
-// expiry and the router's matching.
+// expiry, the router's matching and the CSV of event exports.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { AuthClient } from "../../src/auth/index.js";
@@ -10,6 +10,7 @@ import {
   sessionCookie,
 } from "../../src/proxy/web/cookies.js";
 import { csrfMatches, isSafeMethod, newCsrfToken } from "../../src/proxy/web/csrf.js";
+import { csvField, csvRecord } from "../../src/proxy/web/csv.js";
 import { json, WebRouter, type WebRoute } from "../../src/proxy/web/router.js";
 import { WebSessionStore } from "../../src/proxy/web/sessions.js";
 
@@ -99,5 +100,17 @@ describe("web router", () => {
     });
     assert.deepEqual(router.match("GET", "/webapi/sites/x/nodes/extra"), { kind: "none" });
     assert.throws(() => router.match("GET", "/webapi/sites/%E0%A4%A/nodes"), /URL encoding/);
+  });
+});
+
+describe("CSV of exports", () => {
+  it("quotes fields with commas, quotes or line breaks (RFC 4180) and ends records with CRLF", () => {
+    assert.equal(csvField("alice ran ls"), "alice ran ls");
+    assert.equal(csvField("a,b"), '"a,b"');
+    assert.equal(csvField('say "hi"'), '"say ""hi"""');
+    assert.equal(csvField("two\nlines"), '"two\nlines"');
+    assert.equal(csvField("cr\r"), '"cr\r"');
+    assert.equal(csvField(""), "");
+    assert.equal(csvRecord(["x", "y,z", ""]), 'x,"y,z",\r\n');
   });
 });

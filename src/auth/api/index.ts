@@ -78,8 +78,10 @@ export {
   listRecordingsResponse,
   recordingEntry,
   recordingFileNames,
+  recordingSummary,
   uploadFileResponse,
   type CompleteRecordingResponse,
   type RecordingEntry,
+  type RecordingSummary,
 } from "./recordings.js";
 export { statusResponse, type StatusResponse } from "./status.js";

@@ -25,11 +25,31 @@ export const completeRecordingResponse = z.object({
 });
 export type CompleteRecordingResponse = z.output<typeof completeRecordingResponse>;
 
+/** What a recording holds, read from its events once and kept by auth (see recording-summary). */
+export const recordingSummary = z.object({
+  /** Session start and end (RFC 3339). */
+  start: z.string(),
+  end: z.string(),
+  durationMs: z.number(),
+  /** Who started the session ("" when the recording does not say), as which login, where. */
+  user: z.string(),
+  login: z.string(),
+  participants: z.array(z.string()),
+  serverId: z.string(),
+  serverHostname: z.string(),
+  interactive: z.boolean(),
+  enhancedRecording: z.boolean(),
+  /** Enhanced recording events of each kind in the recording. */
+  counts: z.object({ command: z.number(), network: z.number(), disk: z.number() }),
+});
+export type RecordingSummary = z.output<typeof recordingSummary>;
+
 export const recordingEntry = z.object({
   sid: z.string(),
   files: z.array(z.string()),
   bytes: z.number(),
   published: isoDate,
+  summary: recordingSummary,
 });
 export type RecordingEntry = z.output<typeof recordingEntry>;
 

@@ -54,3 +54,19 @@ export function allows(roles: readonly Role[], resource: string, verb: string): 
   if (roles.some((role) => grants(role.spec.deny.rules, resource, verb))) return false;
   return roles.some((role) => grants(role.spec.allow.rules, resource, verb));
 }
+
+/**
+ * Whose session recordings the roles let a user list or read: every session's when a role
+ * allows `verb` on session (auditor, editor); else, for a user who may log in to nodes (access),
+ * only the sessions they took part in; else none.
+ */
+export type SessionScope = "all" | "own" | "none";
+
+export function sessionScope(
+  roles: readonly Role[],
+  verb: "list" | "read",
+  logins: readonly string[],
+): SessionScope {
+  if (allows(roles, "session", verb)) return "all";
+  return logins.length > 0 ? "own" : "none";
+}

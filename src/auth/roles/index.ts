@@ -9,6 +9,8 @@ export {
   enhancedRecordingKinds,
   loginsFor,
   maxSessionTtl,
+  sessionScope,
+  type SessionScope,
 } from "./access.js";
 export { matchLabels, matchesPattern } from "./labels.js";
 export { DEFAULT_ENHANCED_RECORDING, DEFAULT_MAX_SESSION_TTL } from "./schema.js";

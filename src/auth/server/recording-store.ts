@@ -10,6 +10,10 @@
 //
 // Published files are read back one at a time; reading the index is what a player does first,
 // so that read is logged as one playback (session.recording.access), not every file.
+//
+// Each published recording has a summary (recording-summary.ts) kept in recordings/summaries:
+// made while publishing, or on first use for a recording published before summaries existed.
+// Published recordings never change, so a summary never goes stale.
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -31,8 +35,9 @@ import {
   type RecordingFile,
   type VerifyResult,
 } from "../../recording/index.js";
-import { isSafeSessionId, recordingFileNames } from "../api/index.js";
+import { isSafeSessionId, recordingFileNames, type RecordingSummary } from "../api/index.js";
 import { accessDenied, ApiError, badRequest, conflict, notFound } from "./errors.js";
+import { storedSummary, SummaryBuilder } from "./recording-summary.js";
 
 /** Largest file of a recording accepted (chunks of a long session can be big). */
 export const MAX_RECORDING_FILE_BYTES = 4 * 1024 ** 3;
@@ -52,6 +57,7 @@ export interface PublishedRecording {
   files: string[];
   bytes: number;
   published: string;
+  summary: RecordingSummary;
 }
 
 function codeOf(error: unknown): string | undefined {
@@ -82,6 +88,7 @@ export class RecordingStore {
   readonly #staging: string;
   readonly #quarantine: string;
   readonly #owners: string;
+  readonly #summaries: string;
   /** Per session: the tail of its PUTs and completes, run one at a time. */
   readonly #locks = new Map<string, Promise<unknown>>();
 
@@ -92,6 +99,7 @@ export class RecordingStore {
     this.#staging = join(options.dataDir, "recordings", "staging");
     this.#quarantine = join(options.dataDir, "recordings", "quarantine");
     this.#owners = join(options.dataDir, "recordings", "owners");
+    this.#summaries = join(options.dataDir, "recordings", "summaries");
   }
 
   /**
@@ -238,7 +246,10 @@ export class RecordingStore {
       throw conflict(`the recording of session ${sid} is already published`);
     }
     const verified = await this.#verify(dir, sid);
-    const result = verified.ok ? await this.#checkServer(dir, sid, hostId, verified) : verified;
+    const checked = verified.ok
+      ? await this.#checkServer(dir, sid, hostId, verified)
+      : { result: verified, summary: undefined };
+    const result = checked.result;
     if (!result.ok) {
       const kept = await this.#toQuarantine(dir, sid);
       throw new ApiError(
@@ -248,6 +259,7 @@ export class RecordingStore {
       );
     }
     const files = await this.#dataFiles(dir, sid);
+    if (checked.summary !== undefined) await this.#saveSummary(sid, checked.summary);
     // Logged before it is published, so whoever sees the recording listed finds its event too;
     // a complete retried after a stop in between finds the event and does not log it again.
     const url = fileUrl(publishedIndex);
@@ -326,19 +338,24 @@ export class RecordingStore {
     }
   }
 
-  /** `verified`, or a problem when an event names a server other than the uploading node. */
+  /**
+   * `verified` and the recording's summary (made in the same pass), or a problem when an event
+   * names a server other than the uploading node.
+   */
   async #checkServer(
     dir: string,
     sid: string,
     hostId: string,
     verified: VerifyResult,
-  ): Promise<VerifyResult> {
+  ): Promise<{ result: VerifyResult; summary: RecordingSummary | undefined }> {
     const reader = await RecordingReader.open(dir, { sid });
+    const summary = new SummaryBuilder();
     for await (const recorded of reader) {
+      summary.add(recorded.event);
       if (recorded.type !== "event") continue;
       const serverId = (recorded.event as { server_id?: unknown }).server_id;
       if (serverId !== undefined && serverId !== hostId) {
-        return {
+        const result: VerifyResult = {
           ok: false,
           sid,
           indexPath: join(dir, indexFileName(sid)),
@@ -349,9 +366,40 @@ export class RecordingStore {
             message: `it names server ${JSON.stringify(serverId)}, but node "${hostId}" uploaded it: a node uploads only its own sessions`,
           },
         };
+        return { result, summary: undefined };
       }
     }
-    return verified;
+    return { result: verified, summary: summary.finish(reader.header?.start_time) };
+  }
+
+  /** Keeps `sid`'s summary, whole or not at all (written aside, then renamed). */
+  async #saveSummary(sid: string, summary: RecordingSummary): Promise<void> {
+    await mkdir(this.#summaries, { recursive: true, mode: 0o700 });
+    const path = join(this.#summaries, `${sid}.json`);
+    const partial = `${path}.${process.pid}.${Date.now()}.part`;
+    await writeFile(partial, `${JSON.stringify({ version: 1, summary })}\n`, { mode: 0o600 });
+    await rename(partial, path);
+  }
+
+  /** The kept summary of published `sid`, made from the recording when there is none yet. */
+  async #summaryOf(sid: string): Promise<RecordingSummary> {
+    let raw: string | undefined;
+    try {
+      raw = await readFile(join(this.#summaries, `${sid}.json`), "utf8");
+    } catch (error) {
+      if (codeOf(error) !== "ENOENT") throw error;
+    }
+    if (raw !== undefined) {
+      // One that cannot be read (another version's, or cut short) is made again.
+      const kept = storedSummary.safeParse(safeJson(raw));
+      if (kept.success) return kept.data.summary;
+    }
+    const reader = await RecordingReader.open(this.#published, { sid });
+    const builder = new SummaryBuilder();
+    for await (const recorded of reader) builder.add(recorded.event);
+    const summary = builder.finish(reader.header?.start_time);
+    await this.#saveSummary(sid, summary);
+    return summary;
   }
 
   async #dataFiles(dir: string, sid: string): Promise<RecordingFile[]> {
@@ -387,7 +435,7 @@ export class RecordingStore {
     let bytes = 0;
     for (const file of files) bytes += (await stat(join(this.#published, file))).size;
     const published = (await stat(join(this.#published, index))).mtime.toISOString();
-    return { sid, files, bytes, published };
+    return { sid, files, bytes, published, summary: await this.#summaryOf(sid) };
   }
 
   /** Published recordings, oldest first. */
@@ -451,6 +499,14 @@ function notPublished(sid: string): ApiError {
   return notFound(
     `no published recording of session ${sid}: check the session id (tsh recordings ls); a session's recording is published when it ends`,
   );
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function fileUrl(path: string): string {

@@ -1,6 +1,6 @@
 // One web API request: route it, find its session, check CSRF and access, run the handler and
-// send its reply. Every answer is JSON (a player's stream and the invite page aside), never
-// cached, and carries no CORS header, so no other origin can read it.
+// send its reply. Every answer is JSON (a player's stream and an export aside), never cached,
+// and carries no CORS header, so no other origin can read it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { pipeline } from "node:stream/promises";
@@ -38,17 +38,7 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
     sendJson(res, reply.status, reply.body, reply.cookie ? { "set-cookie": reply.cookie } : {});
     return;
   }
-  if (reply.kind === "static") {
-    res.writeHead(200, {
-      ...COMMON_HEADERS,
-      ...reply.headers,
-      "content-type": reply.contentType,
-      "content-length": Buffer.byteLength(reply.body),
-    });
-    res.end(reply.body);
-    return;
-  }
-  res.writeHead(200, { ...COMMON_HEADERS, "content-type": reply.contentType });
+  res.writeHead(200, { ...COMMON_HEADERS, ...reply.headers, "content-type": reply.contentType });
   try {
     await pipeline(reply.body, res);
   } catch (error) {

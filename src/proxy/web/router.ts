@@ -8,10 +8,8 @@ import type { WebSession } from "./sessions.js";
 
 export type Reply =
   | { kind: "json"; status: number; body: object; cookie?: string }
-  /** A body streamed as it is produced (a recording for a player). */
-  | { kind: "stream"; contentType: string; body: Readable }
-  /** A fixed body with headers of its own (a page of the browser, its script or style). */
-  | { kind: "static"; contentType: string; body: string; headers: Record<string, string> };
+  /** A body streamed as it is produced (a recording for a player, an export of events). */
+  | { kind: "stream"; contentType: string; body: Readable; headers?: Record<string, string> };
 
 export interface WebRequest {
   req: IncomingMessage;

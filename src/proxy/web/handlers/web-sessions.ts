@@ -1,8 +1,11 @@
 // /webapi/sessions/web: log in (POST), learn the session after a page reload (GET: the CSRF
 // token comes from here, so nothing secret is kept in the browser's storage), log out (DELETE).
+// Logging in and reading the session also say what the user's roles let the UI show (acl).
 import { z } from "zod";
 import { AuthClient, generateSshKeyPair } from "../../../auth/index.js";
+import type { RoleCache } from "../../../ssh/index.js";
 import type { ProxyContext } from "../../context.js";
+import { aclOf, type WebAcl } from "../acl.js";
 import { jsonBody } from "../body.js";
 import { clearedSessionCookie, sessionCookie } from "../cookies.js";
 import { json, type WebRoute } from "../router.js";
@@ -15,15 +18,20 @@ const loginRequest = z.strictObject({
   otp_token: otpTokenField.optional(),
 });
 
-function sessionBody(session: WebSession): object {
+function sessionBody(session: WebSession, acl: WebAcl): object {
   return {
     user: { name: session.user, roles: session.roles, logins: session.logins },
     expires: session.expires.toISOString(),
     csrf_token: session.csrfToken,
+    acl,
   };
 }
 
-export function webSessionRoutes(context: ProxyContext, sessions: WebSessionStore): WebRoute[] {
+export function webSessionRoutes(
+  context: ProxyContext,
+  sessions: WebSessionStore,
+  roles: RoleCache,
+): WebRoute[] {
   const path = "/webapi/sessions/web";
   return [
     {
@@ -50,6 +58,8 @@ export function webSessionRoutes(context: ProxyContext, sessions: WebSessionStor
             caPems: certs.tlsCaCertificates,
           },
         });
+        // Before the session exists: a login that fails here leaves none behind.
+        const acl = await aclOf(roles, certs);
         // A new login replaces the browser's session rather than leaving it to run out.
         if (previous !== undefined) sessions.remove(previous.id);
         const session = sessions.add({
@@ -60,7 +70,7 @@ export function webSessionRoutes(context: ProxyContext, sessions: WebSessionStor
           auth,
         });
         const cookie = sessionCookie(session.id, sessions.secondsLeft(session));
-        return json(sessionBody(session), { cookie });
+        return json(sessionBody(session, acl), { cookie });
       },
     },
     {
@@ -68,7 +78,7 @@ export function webSessionRoutes(context: ProxyContext, sessions: WebSessionStor
       path,
       access: "session",
       async handle({ session }) {
-        return json(sessionBody(session));
+        return json(sessionBody(session, await aclOf(roles, session)));
       },
     },
     {
