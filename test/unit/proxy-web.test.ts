@@ -112,5 +112,11 @@ describe("CSV of exports", () => {
     assert.equal(csvField("cr\r"), '"cr\r"');
     assert.equal(csvField(""), "");
     assert.equal(csvRecord(["x", "y,z", ""]), 'x,"y,z",\r\n');
+    // Formula injection: a program named "=cmd|..." must not run in the auditor's spreadsheet.
+    assert.equal(csvField('=HYPERLINK("x")'), '"\'=HYPERLINK(""x"")"');
+    assert.equal(csvField("+1"), "'+1");
+    assert.equal(csvField("-rf"), "'-rf");
+    assert.equal(csvField("@SUM(A1)"), "'@SUM(A1)");
+    assert.equal(csvField("a=b"), "a=b");
   });
 });
