@@ -92,7 +92,7 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
   });
 
   it("answers 401 to every API call without a session", async () => {
-    const { cluster, clusterName, sid } = fixture();
+    const { webPort, clusterName, sid } = fixture();
     const site = `/webapi/sites/${clusterName}`;
     const calls: [string, string][] = [
       ["GET", "/webapi/sessions/web"],
@@ -106,7 +106,7 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
       ["GET", `${site}/recordings/${sid}/timeline`],
     ];
     for (const [method, path] of calls) {
-      const answer = await httpsCall(cluster.webPort, method, path);
+      const answer = await httpsCall(webPort, method, path);
       assert.equal(answer.status, 401, `${method} ${path}: ${answer.text}`);
       const error = answer.json["error"] as { message?: unknown } | undefined;
       assert.match(String(error?.message), /log in/, `${method} ${path} says what to do`);
@@ -137,7 +137,7 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
   });
 
   it("finds the decoded curl in the audit log, opens its JSON and exports the same rows", async () => {
-    const { alice, sid, curlUrl, clusterName, cluster } = fixture();
+    const { alice, sid, curlUrl, clusterName, admin } = fixture();
     const page = await newPage();
     await fixture().logIn(page, alice);
     // An auditor starts at the audit log and sees every section.
@@ -180,7 +180,7 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
       await rows.nth(before).waitFor();
     }
     const shown = await rows.count();
-    const { events: commands } = await cluster.auth.admin.searchEvents({
+    const { events: commands } = await admin.searchEvents({
       sid,
       types: "session.command",
       limit: "10000",
@@ -255,8 +255,8 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
   });
 
   it("lists the session's recording with its event counts and opens the player", async () => {
-    const { alice, sid, cluster } = fixture();
-    const { events } = await cluster.auth.admin.searchEvents({ sid, limit: "1000" });
+    const { alice, sid, admin, nodeName } = fixture();
+    const { events } = await admin.searchEvents({ sid, limit: "1000" });
     const count = (type: string) => String(events.filter((e) => e["event"] === type).length);
 
     const page = await newPage();
@@ -274,7 +274,7 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
     const cell = (name: string) => cells[headers.findIndex((h) => h.startsWith(name))];
     assert.equal(cell("User"), alice.name);
     assert.equal(cell("Login"), "root");
-    assert.equal(cell("Node"), "node-1");
+    assert.equal(cell("Node"), nodeName);
     assert.equal(cell("Enhanced"), "yes");
     assert.equal(cell("Commands"), count("session.command"));
     assert.equal(cell("Network"), count("session.network"));
@@ -303,7 +303,7 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
   });
 
   it("lists the node with its address and labels", async () => {
-    const { alice, cluster } = fixture();
+    const { alice, nodeName, nodePort } = fixture();
     const page = await newPage();
     await fixture().logIn(page, alice);
     await page
@@ -311,11 +311,11 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
       .getByRole("link", { name: "Nodes" })
       .click();
     const row = page.getByRole("table", { name: "Nodes" }).getByRole("row").filter({
-      hasText: "node-1",
+      hasText: nodeName,
     });
     await row.waitFor();
     const text = await row.innerText();
-    assert.match(text, new RegExp(`127\\.0\\.0\\.1:${cluster.port}`));
+    assert.match(text, new RegExp(`127\\.0\\.0\\.1:${nodePort}`));
     assert.match(text, /env=test/);
     await screenshot(page, "nodes");
   });
@@ -375,8 +375,8 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
   });
 
   it("sets a password through an invite link, then logs in with it", async () => {
-    const { cluster, origin } = fixture();
-    const invite = await cluster.auth.admin.addUser({
+    const { admin, origin } = fixture();
+    const invite = await admin.addUser({
       name: "dave",
       roles: ["access"],
       logins: ["root"],

@@ -1,17 +1,18 @@
 // The web UI in a real browser: Debian's chromium, headless, started here (so its pid and its
 // fresh profile folder are ours) and driven by Playwright over the DevTools protocol; and the
-// cluster the UI tests share: auth + proxy + node in this process, a user with a password who
-// ran the guide's obfuscated command over OpenSSH, and a user with only the access role.
+// cluster the UI tests share: auth + proxy and a node as `teleport start` processes, a user with
+// a password who ran the guide's obfuscated command with tsh, and a user with only the access role.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { repoRoot } from "../../src/paths.js";
-import { startClusterFixture, type ClusterFixture } from "../integration/cluster-fixture.js";
-import { httpsCall } from "./https.js";
-import { runOpenSsh } from "./openssh.js";
+import type { AuthClient } from "../../src/auth/index.js";
+import { runAsUser } from "./cli.js";
+import { startProcessCluster, type ProcessCluster } from "./process-cluster.js";
 import { tempDir } from "./tmp.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -134,10 +135,16 @@ export interface WebUiUser {
 }
 
 export interface WebUiFixture {
-  cluster: ClusterFixture;
   /** https://127.0.0.1:PORT, the proxy's web address. */
   origin: string;
+  /** The proxy's HTTPS port. */
+  webPort: number;
   clusterName: string;
+  /** An AuthClient with the cluster's admin identity (what tctl uses). */
+  admin: AuthClient;
+  /** The node alice's session ran on, and its SSH port on 127.0.0.1. */
+  nodeName: string;
+  nodePort: number;
   /** auditor + access, logins root: ran the session. */
   alice: WebUiUser;
   /** access only, logins root: ran no session. */
@@ -156,6 +163,51 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+/** The sid of the one recording auth has published, once it has. */
+async function onlyRecording(admin: AuthClient): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const recordings = await admin.listRecordings();
+    if (recordings.length > 1)
+      throw new Error(`expected one recording, auth has ${recordings.length}`);
+    if (recordings[0] !== undefined) return recordings[0].sid;
+    if (Date.now() > deadline) throw new Error("auth published no recording of the session");
+    await sleep(100);
+  }
+}
+
+/**
+ * Alice's session as in the guide: tsh login, then an interactive shell (a PTY, so the player
+ * has a terminal to show) into which the obfuscated curl is typed.
+ */
+async function runGuideSession(
+  cluster: ProcessCluster,
+  alice: WebUiUser,
+  curlUrl: string,
+): Promise<void> {
+  const home = tempDir("web-ui-home-");
+  const login = await runAsUser(
+    home,
+    "tsh",
+    ["login", `--proxy=127.0.0.1:${cluster.webPort}`, `--user=${alice.name}`, "--insecure"],
+    `${alice.password}\n`,
+  );
+  if (login.code !== 0) throw new Error(`tsh login failed (${login.code}): ${login.stderr}`);
+  const hidden = Buffer.from(`curl -s ${curlUrl}\n`).toString("base64");
+  const typed = `echo ${hidden} | base64 --decode | sh`;
+  const session = await runAsUser(
+    home,
+    "tsh",
+    ["ssh", "-t", `root@${cluster.nodeName}`],
+    `${typed}\nexit\n`,
+  );
+  if (session.code !== 0 || !session.stdout.includes("hello from the listener")) {
+    throw new Error(
+      `the session with tsh ssh failed (${session.code}): ${session.stderr}${session.stdout}`,
+    );
+  }
+}
+
 export async function startWebUiFixture(): Promise<WebUiFixture> {
   requireWebDist();
   const http = createServer((_req, res) => res.end("hello from the listener\n"));
@@ -164,46 +216,34 @@ export async function startWebUiFixture(): Promise<WebUiFixture> {
     http.closeAllConnections();
     await new Promise((resolve) => http.close(resolve));
   };
-  let cluster: ClusterFixture | undefined;
+  let cluster: ProcessCluster | undefined;
   try {
-    cluster = await startClusterFixture();
+    cluster = await startProcessCluster();
     const alice = { name: "alice", password: "correct horse battery staple" };
     const carol = { name: "carol", password: "another long passphrase" };
-    // Alice needs an OpenSSH certificate (for the session) and a password (for the UI).
-    const aliceFiles = await cluster.addUser(alice.name, {
+    await cluster.addPasswordUser(alice.name, {
       roles: ["auditor", "access"],
       logins: ["root"],
+      password: alice.password,
     });
-    const reset = await cluster.auth.admin.resetUser(alice.name);
-    await cluster.auth.admin.completeInvite(reset.inviteToken, alice.password);
     await cluster.addPasswordUser(carol.name, {
       roles: ["access"],
       logins: ["root"],
       password: carol.password,
     });
-
-    // The guide's example: curl hidden in base64, typed into an interactive shell.
     const curlUrl = `http://127.0.0.1:${port}/`;
-    const hidden = Buffer.from(`curl -s ${curlUrl}\n`).toString("base64");
-    const typed = `echo ${hidden} | base64 --decode | sh`;
-    const result = await runOpenSsh(
-      ["-tt", ...cluster.sshArgs(aliceFiles, "root")],
-      `${typed}\nexit\n`,
-    );
-    if (result.status !== 0 || !result.stdout.includes("hello from the listener")) {
-      throw new Error(`the session over OpenSSH failed (${result.status}): ${result.stderr}`);
-    }
-    const [sid] = await cluster.recordings(1);
-    if (sid === undefined) throw new Error("auth published no recording of the session");
+    await runGuideSession(cluster, alice, curlUrl);
+    const sid = await onlyRecording(cluster.admin);
 
-    const ping = await httpsCall(cluster.webPort, "GET", "/webapi/ping");
-    const clusterName = String(ping.json["cluster_name"]);
     const origin = `https://127.0.0.1:${cluster.webPort}`;
     const started = cluster;
     return {
-      cluster,
       origin,
-      clusterName,
+      webPort: cluster.webPort,
+      clusterName: cluster.clusterName,
+      admin: cluster.admin,
+      nodeName: cluster.nodeName,
+      nodePort: cluster.nodePort,
       alice,
       carol,
       sid,

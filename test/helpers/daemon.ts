@@ -17,6 +17,19 @@ export interface DaemonProcess {
  * by pid when the test file ends, whatever happened.
  */
 export function startTeleport(argv: string[], prefix: readonly string[] = []): DaemonProcess {
+  const daemon = spawnTeleport(argv, prefix);
+  const { child } = daemon;
+  after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  return daemon;
+}
+
+/**
+ * `teleport ARGS` whose end is the caller's to arrange (a process shared across a describe:
+ * an after() registered inside a before() hook runs as soon as that hook ends in Node 20).
+ */
+export function spawnTeleport(argv: string[], prefix: readonly string[] = []): DaemonProcess {
   const child = spawnCli("teleport", argv, prefix);
   let stderr = "";
   const waiters = new Set<() => void>();
@@ -29,9 +42,6 @@ export function startTeleport(argv: string[], prefix: readonly string[] = []): D
       resolve(code ?? (signal ? 128 : -1));
       for (const check of waiters) check();
     });
-  });
-  after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
   return {
     child,
