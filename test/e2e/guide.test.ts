@@ -4,18 +4,19 @@
 // auth_server; `tsh login`, `tsh ls`, `tsh ssh` running the guide's obfuscated command (pointed
 // at a local listener); then the audit log and the files of the guide's `tree` listing.
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import { existsSync, lstatSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { AuthClient, loadIdentityFile } from "../../src/auth/index.js";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { runAsUser, runCliProcess, type CliResult } from "../helpers/cli.js";
-import { startTeleport, type DaemonProcess } from "../helpers/daemon.js";
+import { startTeleport, stopDaemons, type DaemonProcess } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
 import { createNetNamespace, type NetNamespace } from "../helpers/netns.js";
+import { recordingHostSkip, testCgroupRoot } from "../helpers/recording-host.js";
+import { addNodeToken, addUserInvite, adminClient } from "../helpers/tctl.js";
+import { teleportYaml } from "../helpers/teleport-yaml.js";
 import { tempDir } from "../helpers/tmp.js";
 import { waitUntil } from "../helpers/wait.js";
 
@@ -23,13 +24,7 @@ const CLUSTER = "guide.test";
 const NODE_A = "graviton-node";
 const NODE_B = "auth-server-node";
 const PASSWORD = "guide-password-0123";
-const cgroupMount = findCgroup2Mount();
-const skip =
-  process.getuid?.() !== 0
-    ? "needs root (BPF, cgroups, network namespaces)"
-    : cgroupMount === undefined
-      ? "no cgroup2 mount"
-      : false;
+const skip = recordingHostSkip("BPF, cgroups, network namespaces");
 
 type AuditEvent = Record<string, unknown>;
 
@@ -70,7 +65,7 @@ function nodeYaml(options: {
     "    command_buffer_size: 8",
     "    disk_buffer_size: 128",
     "    network_buffer_size: 8",
-    `    cgroup_path: ${cgroupMount ?? "/sys/fs/cgroup"}`,
+    `    cgroup_path: ${findCgroup2Mount() ?? "/sys/fs/cgroup"}`,
     `    root_path: ${options.rootPath}`,
     "",
   ].join("\n");
@@ -82,21 +77,14 @@ describe("the enhanced session recording guide, end to end", { skip }, () => {
     const home = join(dir, "home");
     const daemons: DaemonProcess[] = [];
     const namespaces: NetNamespace[] = [];
-    const rootPaths = [1, 2].map(() => `/teleport-test-${randomUUID().slice(0, 8)}`);
+    const cgroupRoots = { a: testCgroupRoot(), b: testCgroupRoot() };
     const listener = createServer((_req, res) => res.end("weather: sunny\n"));
     t.after(async () => {
-      for (const daemon of daemons.reverse()) {
-        if (daemon.child.exitCode === null && daemon.child.signalCode === null) {
-          daemon.child.kill("SIGTERM");
-          await daemon.exited;
-        }
-      }
+      await stopDaemons(daemons);
       for (const ns of namespaces) ns.remove();
       listener.close();
-      for (const rootPath of rootPaths) {
-        const root = join(cgroupMount ?? "/sys/fs/cgroup", rootPath);
-        if (existsSync(root)) rmdirSync(root);
-      }
+      cgroupRoots.a.remove();
+      cgroupRoots.b.remove();
     });
 
     // The user's tools, with the user's home (~/.tsh).
@@ -112,23 +100,15 @@ describe("the enhanced session recording guide, end to end", { skip }, () => {
     const authConfig = join(dir, "auth.yaml");
     writeFileSync(
       authConfig,
-      [
-        "version: v3",
-        "teleport:",
-        "  nodename: guide-auth",
-        `  data_dir: ${authDataDir}`,
-        "auth_service:",
-        "  enabled: true",
-        `  cluster_name: ${CLUSTER}`,
-        `  listen_addr: 0.0.0.0:${authPort}`,
-        "proxy_service:",
-        "  enabled: true",
-        `  web_listen_addr: 0.0.0.0:${webPort}`,
-        `  listen_addr: 0.0.0.0:${await freePort()}`,
-        "ssh_service:",
-        "  enabled: false",
-        "",
-      ].join("\n"),
+      teleportYaml({
+        nodename: "guide-auth",
+        dataDir: authDataDir,
+        auth: { clusterName: CLUSTER, listenAddr: `0.0.0.0:${authPort}` },
+        proxy: {
+          webListenAddr: `0.0.0.0:${webPort}`,
+          listenAddr: `0.0.0.0:${await freePort()}`,
+        },
+      }),
     );
     const auth = startTeleport(["start", "-c", authConfig]);
     daemons.push(auth);
@@ -137,14 +117,8 @@ describe("the enhanced session recording guide, end to end", { skip }, () => {
       runCliProcess("tctl", ["-c", authConfig, ...args]);
 
     // "Generate a token": tctl nodes add, tokens ls, tokens rm.
-    const added = await tctl("nodes", "add", "--ttl=5m", "--roles=node");
-    assert.equal(added.code, 0, added.stderr);
-    const token = /The invite token: (\S+)/.exec(added.stdout)?.[1];
-    assert.ok(token, added.stdout);
-    const revoked = /The invite token: (\S+)/.exec(
-      (await tctl("nodes", "add", "--ttl=5m", "--roles=node")).stdout,
-    )?.[1];
-    assert.ok(revoked);
+    const token = await addNodeToken(authConfig);
+    const revoked = await addNodeToken(authConfig);
     const listed = await tctl("tokens", "ls");
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, new RegExp(`${token}\\s+Node\\s`));
@@ -187,19 +161,16 @@ describe("the enhanced session recording guide, end to end", { skip }, () => {
     const nodeA = await startNode(
       NODE_A,
       { key: "proxy_server", port: webPort },
-      rootPaths[0] ?? "",
+      cgroupRoots.a.rootPath,
     );
-    await startNode(NODE_B, { key: "auth_server", port: authPort }, rootPaths[1] ?? "");
+    await startNode(NODE_B, { key: "auth_server", port: authPort }, cgroupRoots.b.rootPath);
 
     // A user, who sets a password through the invite and logs in with tsh.
-    const user = await tctl("users", "add", "alice", "--roles=access,auditor", "--logins=root");
-    assert.equal(user.code, 0, user.stderr);
-    const invite = /\/web\/invite\/(\S+)/.exec(user.stdout)?.[1];
-    assert.ok(invite, user.stdout);
-    const admin = new AuthClient({
-      addr: `127.0.0.1:${authPort}`,
-      identity: await loadIdentityFile(join(authDataDir, "admin.identity")),
+    const invite = await addUserInvite(authConfig, "alice", {
+      roles: ["access", "auditor"],
+      logins: ["root"],
     });
+    const admin = await adminClient(`127.0.0.1:${authPort}`, authDataDir);
     await admin.completeInvite(invite, PASSWORD);
     const login = await tsh(
       ["login", `--proxy=127.0.0.1:${webPort}`, "--user=alice", "--insecure"],

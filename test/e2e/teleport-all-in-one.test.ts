@@ -3,8 +3,7 @@
 // runs commands on it with a certificate from `tctl auth sign`; the audit log gets the
 // session's events, enhanced recording included.
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import ssh2 from "ssh2";
@@ -14,26 +13,21 @@ import {
   type ParsedIdentityFile,
 } from "../../src/auth/index.js";
 import { parseKnownHostsCaLine } from "../../src/auth/ca/index.js";
-import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { loadHostIdentity } from "../../src/join/index.js";
 import { hostCertificateVerifier, userCertificateAuth } from "../../src/ssh/index.js";
 import { runCliProcess, runTctl } from "../helpers/cli.js";
-import { startTeleport, type DaemonProcess } from "../helpers/daemon.js";
+import { startTeleport, stopDaemons, type DaemonProcess } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
 import { runOpenSsh } from "../helpers/openssh.js";
+import { recordingHostSkip, testCgroupRoot } from "../helpers/recording-host.js";
+import { teleportYaml } from "../helpers/teleport-yaml.js";
 import { tempDir } from "../helpers/tmp.js";
 import { waitUntil } from "../helpers/wait.js";
 
 const NODENAME = "aio-node";
 const CLUSTER = "aio.test";
-const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
-const cgroupMount = findCgroup2Mount();
-const skip =
-  process.getuid?.() !== 0
-    ? "needs root (BPF, cgroups, setuid)"
-    : cgroupMount === undefined
-      ? "no cgroup2 mount"
-      : false;
+const cgroupRoot = testCgroupRoot();
+const skip = recordingHostSkip();
 
 type AuditEvent = Record<string, unknown>;
 
@@ -120,12 +114,8 @@ describe("teleport start, all-in-one (auth + ssh in one process)", { skip }, () 
 
     // Before the daemon starts: a SIGTERM stop runs ahead of the helper's SIGKILL.
     t.after(async () => {
-      if (daemon && daemon.child.exitCode === null && daemon.child.signalCode === null) {
-        daemon.child.kill("SIGTERM");
-        await daemon.exited;
-      }
-      const root = join(cgroupMount ?? "/sys/fs/cgroup", rootPath);
-      if (existsSync(root)) rmdirSync(root);
+      if (daemon) await stopDaemons([daemon]);
+      cgroupRoot.remove();
     });
 
     const dir = tempDir("teleport-aio-");
@@ -136,30 +126,18 @@ describe("teleport start, all-in-one (auth + ssh in one process)", { skip }, () 
     const configPath = join(dir, "teleport.yaml");
     writeFileSync(
       configPath,
-      [
-        "version: v3",
-        "teleport:",
-        `  nodename: ${NODENAME}`,
-        `  data_dir: ${dataDir}`,
-        `  diag_addr: 127.0.0.1:${diagPort}`,
-        "auth_service:",
-        "  enabled: true",
-        `  cluster_name: ${CLUSTER}`,
+      teleportYaml({
+        nodename: NODENAME,
+        dataDir,
+        diagAddr: `127.0.0.1:${diagPort}`,
         // The wildcard: the node must dial it on loopback.
-        `  listen_addr: 0.0.0.0:${authPort}`,
-        "proxy_service:",
-        "  enabled: false",
-        "ssh_service:",
-        "  enabled: true",
-        `  listen_addr: 127.0.0.1:${sshPort}`,
-        "  labels:",
-        "    env: aio",
-        "  enhanced_recording:",
-        "    enabled: true",
-        `    cgroup_path: ${cgroupMount ?? "/sys/fs/cgroup"}`,
-        `    root_path: ${rootPath}`,
-        "",
-      ].join("\n"),
+        auth: { clusterName: CLUSTER, listenAddr: `0.0.0.0:${authPort}` },
+        ssh: {
+          listenAddr: `127.0.0.1:${sshPort}`,
+          labels: { env: "aio" },
+          enhanced: { enabled: true, rootPath: cgroupRoot.rootPath },
+        },
+      }),
     );
     daemon = await start();
 
@@ -314,9 +292,8 @@ describe("teleport start, all-in-one (auth + ssh in one process)", { skip }, () 
         assert.equal(await daemon.exited, 0);
         assert.match(daemon.stderr(), /Teleport has stopped\./);
         // Every session cgroup is gone; only the (empty) root the test named may remain.
-        const root = join(cgroupMount ?? "/sys/fs/cgroup", rootPath);
-        const left = existsSync(root)
-          ? readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory())
+        const left = existsSync(cgroupRoot.path)
+          ? readdirSync(cgroupRoot.path, { withFileTypes: true }).filter((e) => e.isDirectory())
           : [];
         assert.deepEqual(
           left.map((e) => e.name),

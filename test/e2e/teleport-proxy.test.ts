@@ -3,67 +3,52 @@
 // tsh login and tsh ssh to a node that joined through it.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { existsSync, rmdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { AuthClient, loadIdentityFile } from "../../src/auth/index.js";
-import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { loadHostIdentity } from "../../src/join/index.js";
 import { runAsUser, runTctl } from "../helpers/cli.js";
-import { startTeleport, type DaemonProcess } from "../helpers/daemon.js";
+import { startTeleport, stopDaemons, type DaemonProcess } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
+import { recordingHostSkip, testCgroupRoot } from "../helpers/recording-host.js";
+import { addNodeToken, addUserInvite, adminClient } from "../helpers/tctl.js";
+import { teleportYaml } from "../helpers/teleport-yaml.js";
 import { tempDir } from "../helpers/tmp.js";
+import { nodeConfigYaml } from "../integration/node-fixture.js";
 
-const cgroupMount = findCgroup2Mount();
-const skip =
-  process.getuid?.() !== 0
-    ? "needs root (BPF, cgroups, setuid)"
-    : cgroupMount === undefined
-      ? "no cgroup2 mount"
-      : false;
+const skip = recordingHostSkip();
 const PASSWORD = "proxy-of-its-own-0123";
 
 describe("teleport start with a Proxy Service of its own", { skip }, () => {
   it("joins with a proxy token, reuses its identity, and serves tsh", async (t) => {
     const dir = tempDir("teleport-proxy-");
     const home = join(dir, "home");
-    const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
+    const cgroupRoot = testCgroupRoot();
     const daemons: DaemonProcess[] = [];
     t.after(async () => {
-      for (const daemon of daemons.reverse()) {
-        if (daemon.child.exitCode === null && daemon.child.signalCode === null) {
-          daemon.child.kill("SIGTERM");
-          await daemon.exited;
-        }
-      }
-      const root = join(cgroupMount ?? "/sys/fs/cgroup", rootPath);
-      if (existsSync(root)) rmdirSync(root);
+      await stopDaemons(daemons);
+      cgroupRoot.remove();
     });
-    const start = async (name: string, lines: string[]): Promise<DaemonProcess> => {
+    const start = async (name: string, yaml: string): Promise<DaemonProcess> => {
       const path = join(dir, `${name}.yaml`);
-      writeFileSync(path, ["version: v3", ...lines, ""].join("\n"));
+      writeFileSync(path, yaml);
       const daemon = startTeleport(["start", "-c", path]);
       daemons.push(daemon);
       await daemon.waitFor("Teleport is ready.");
       return daemon;
     };
 
-    const authPort = await freePort();
+    const authAddr = `127.0.0.1:${await freePort()}`;
     const authDataDir = join(dir, "auth-data");
     const authConfig = join(dir, "auth.yaml");
-    await start("auth", [
-      "teleport:",
-      "  nodename: auth-only",
-      `  data_dir: ${authDataDir}`,
-      "auth_service:",
-      "  enabled: true",
-      "  cluster_name: split.test",
-      `  listen_addr: 127.0.0.1:${authPort}`,
-      "proxy_service:",
-      "  enabled: false",
-      "ssh_service:",
-      "  enabled: false",
-    ]);
+    await start(
+      "auth",
+      teleportYaml({
+        nodename: "auth-only",
+        dataDir: authDataDir,
+        auth: { clusterName: "split.test", listenAddr: authAddr },
+      }),
+    );
     const proxyToken = randomUUID().replaceAll("-", "");
     const added = await runTctl(
       authConfig,
@@ -77,22 +62,18 @@ describe("teleport start with a Proxy Service of its own", { skip }, () => {
     const webPort = await freePort();
     const sshProxyPort = await freePort();
     const proxyDataDir = join(dir, "proxy-data");
-    const proxyLines = (token: string[]): string[] => [
-      "teleport:",
-      "  nodename: proxy-only",
-      `  data_dir: ${proxyDataDir}`,
-      `  auth_server: 127.0.0.1:${authPort}`,
-      ...token,
-      "auth_service:",
-      "  enabled: false",
-      "ssh_service:",
-      "  enabled: false",
-      "proxy_service:",
-      "  enabled: true",
-      `  web_listen_addr: 127.0.0.1:${webPort}`,
-      `  listen_addr: 127.0.0.1:${sshProxyPort}`,
-    ];
-    let proxy = await start("proxy", proxyLines([`  auth_token: ${proxyToken}`]));
+    const proxyYaml = (token: string | undefined): string =>
+      teleportYaml({
+        nodename: "proxy-only",
+        dataDir: proxyDataDir,
+        authServer: authAddr,
+        token,
+        proxy: {
+          webListenAddr: `127.0.0.1:${webPort}`,
+          listenAddr: `127.0.0.1:${sshProxyPort}`,
+        },
+      });
+    let proxy = await start("proxy", proxyYaml(proxyToken));
     assert.match(proxy.stderr(), /Joined the cluster as a proxy\./);
     assert.doesNotMatch(proxy.stderr(), /Not started/);
     const proxyHostId = loadHostIdentity(proxyDataDir, "proxy")?.hostId;
@@ -102,48 +83,28 @@ describe("teleport start with a Proxy Service of its own", { skip }, () => {
     assert.equal((await runTctl(authConfig, "tokens", "rm", proxyToken)).code, 0);
     proxy.child.kill("SIGTERM");
     assert.equal(await proxy.exited, 0);
-    proxy = await start("proxy", proxyLines([]));
+    proxy = await start("proxy", proxyYaml(undefined));
     assert.match(proxy.stderr(), /Using the stored proxy identity\./);
     assert.equal(loadHostIdentity(proxyDataDir, "proxy")?.hostId, proxyHostId);
 
     // A node that joins through this proxy, as the guide's config does.
-    const nodeToken = /The invite token: (\S+)/.exec(
-      (await runTctl(authConfig, "nodes", "add", "--ttl=5m", "--roles=node")).stdout,
-    )?.[1];
-    assert.ok(nodeToken);
-    await start("node", [
-      "teleport:",
-      "  nodename: split-node",
-      `  data_dir: ${join(dir, "node-data")}`,
-      `  auth_token: ${nodeToken}`,
-      `  proxy_server: 127.0.0.1:${webPort}`,
-      "auth_service:",
-      "  enabled: false",
-      "proxy_service:",
-      "  enabled: false",
-      "ssh_service:",
-      "  enabled: true",
-      `  listen_addr: 127.0.0.1:${await freePort()}`,
-      "  enhanced_recording:",
-      "    enabled: true",
-      `    cgroup_path: ${cgroupMount ?? "/sys/fs/cgroup"}`,
-      `    root_path: ${rootPath}`,
-    ]);
-
-    const user = await runTctl(
-      authConfig,
-      "users",
-      "add",
-      "bob",
-      "--roles=access",
-      "--logins=root",
+    await start(
+      "node",
+      nodeConfigYaml({
+        nodename: "split-node",
+        dataDir: join(dir, "node-data"),
+        token: await addNodeToken(authConfig),
+        proxyServer: `127.0.0.1:${webPort}`,
+        port: await freePort(),
+        rootPath: cgroupRoot.rootPath,
+        enhanced: true,
+        labels: {},
+        sshServiceLines: [],
+      }),
     );
-    const invite = /\/web\/invite\/(\S+)/.exec(user.stdout)?.[1];
-    assert.ok(invite, user.stdout);
-    const admin = new AuthClient({
-      addr: `127.0.0.1:${authPort}`,
-      identity: await loadIdentityFile(join(authDataDir, "admin.identity")),
-    });
+
+    const invite = await addUserInvite(authConfig, "bob", { roles: ["access"], logins: ["root"] });
+    const admin = await adminClient(authAddr, authDataDir);
     await admin.completeInvite(invite, PASSWORD);
     const login = await runAsUser(
       home,

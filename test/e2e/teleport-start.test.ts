@@ -1,23 +1,19 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { runCliProcess } from "../helpers/cli.js";
 import { startTeleport } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
+import { testCgroupRoot } from "../helpers/recording-host.js";
+import { teleportYaml } from "../helpers/teleport-yaml.js";
 import { tempDir } from "../helpers/tmp.js";
 import { waitUntil } from "../helpers/wait.js";
 
 // The node runs in the auth server's process (all-in-one) with enhanced recording, under a
 // cgroup root of this test's own, removed at the end.
-const cgroupMount = findCgroup2Mount() ?? "/sys/fs/cgroup";
-const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
-after(() => {
-  const root = join(cgroupMount, rootPath);
-  if (existsSync(root)) rmdirSync(root);
-});
+const cgroupRoot = testCgroupRoot();
+after(() => cgroupRoot.remove());
 
 interface Setup {
   dir: string;
@@ -38,30 +34,21 @@ async function setup(logLines: string[]): Promise<Setup> {
   const configPath = join(dir, "teleport.yaml");
   writeFileSync(
     configPath,
-    [
-      "version: v3",
-      "teleport:",
-      "  nodename: test-node",
-      `  data_dir: ${join(dir, "data")}`,
-      `  diag_addr: 127.0.0.1:${diagPort}`,
-      ...logLines,
-      "auth_service:",
-      "  enabled: true",
-      "  cluster_name: test",
-      `  listen_addr: 127.0.0.1:${authPort}`,
-      "proxy_service:",
-      "  enabled: true",
-      `  web_listen_addr: 127.0.0.1:${webPort}`,
-      `  listen_addr: 127.0.0.1:${await freePort()}`,
-      "ssh_service:",
-      "  enabled: true",
-      `  listen_addr: 127.0.0.1:${sshPort}`,
-      "  enhanced_recording:",
-      "    enabled: true",
-      `    cgroup_path: ${cgroupMount}`,
-      `    root_path: ${rootPath}`,
-      "",
-    ].join("\n"),
+    teleportYaml({
+      nodename: "test-node",
+      dataDir: join(dir, "data"),
+      diagAddr: `127.0.0.1:${diagPort}`,
+      teleportLines: logLines,
+      auth: { clusterName: "test", listenAddr: `127.0.0.1:${authPort}` },
+      proxy: {
+        webListenAddr: `127.0.0.1:${webPort}`,
+        listenAddr: `127.0.0.1:${await freePort()}`,
+      },
+      ssh: {
+        listenAddr: `127.0.0.1:${sshPort}`,
+        enhanced: { enabled: true, rootPath: cgroupRoot.rootPath },
+      },
+    }),
   );
   return {
     dir,

@@ -5,12 +5,13 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { AuthClient, loadIdentityFile } from "../../src/auth/index.js";
 import { base32Decode } from "../../src/auth/users/base32.js";
 import { hotp, totpCounter } from "../../src/auth/users/totp.js";
-import { runAsUser, runTctl, type CliResult } from "../helpers/cli.js";
+import { runAsUser, type CliResult } from "../helpers/cli.js";
 import { startTeleport } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
+import { addUserInvite, adminClient } from "../helpers/tctl.js";
+import { teleportYaml } from "../helpers/teleport-yaml.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const PASSWORD = "otp-test-password-1";
@@ -34,40 +35,24 @@ describe("tsh login with a one-time password", () => {
 
   writeFileSync(
     config,
-    [
-      "version: v3",
-      "teleport:",
-      "  nodename: otp-auth",
-      `  data_dir: ${join(dir, "data")}`,
-      "auth_service:",
-      "  enabled: true",
-      "  cluster_name: otp.test",
-      `  listen_addr: 127.0.0.1:${authPort}`,
-      "  authentication:",
-      "    type: local",
-      "    second_factor: otp",
-      "proxy_service:",
-      "  enabled: true",
-      `  web_listen_addr: 127.0.0.1:${webPort}`,
-      `  listen_addr: 127.0.0.1:${sshPort}`,
-      "ssh_service:",
-      "  enabled: false",
-      "",
-    ].join("\n"),
+    teleportYaml({
+      nodename: "otp-auth",
+      dataDir: join(dir, "data"),
+      auth: {
+        clusterName: "otp.test",
+        listenAddr: `127.0.0.1:${authPort}`,
+        lines: ["  authentication:", "    type: local", "    second_factor: otp"],
+      },
+      proxy: { webListenAddr: proxy, listenAddr: `127.0.0.1:${sshPort}` },
+    }),
   );
   // Started here, not in a hook: startTeleport's clean-up must run when the file ends.
   const daemon = startTeleport(["start", "-c", config]);
 
   before(async () => {
     await daemon.waitFor("Teleport is ready.");
-    const added = await runTctl(config, "users", "add", "alice", "--roles=access", "--logins=root");
-    assert.equal(added.code, 0, added.stderr);
-    const token = /\/web\/invite\/(\S+)/.exec(added.stdout)?.[1];
-    assert.ok(token, added.stdout);
-    const admin = new AuthClient({
-      addr: `127.0.0.1:${authPort}`,
-      identity: await loadIdentityFile(join(dir, "data", "admin.identity")),
-    });
+    const token = await addUserInvite(config, "alice", { roles: ["access"], logins: ["root"] });
+    const admin = await adminClient(`127.0.0.1:${authPort}`, join(dir, "data"));
     const invite = await admin.getInvite(token);
     assert.ok(invite.otpSecret);
     const key = base32Decode(invite.otpSecret);

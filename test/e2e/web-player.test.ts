@@ -5,17 +5,10 @@
 // was" is the recorded output up to that moment run through xterm's headless emulator.
 // Screenshots go to test-artifacts/web-ui/. Needs `npm run build:web` first.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import xterm from "@xterm/headless";
-import type { BrowserContext, Page } from "playwright-core";
-import {
-  browserSkipReason,
-  launchBrowser,
-  screenshot,
-  startWebUiFixture,
-  type BrowserHandle,
-  type WebUiFixture,
-} from "../helpers/browser.js";
+import type { Page } from "playwright-core";
+import { browserSkipReason, fetchInPage, screenshot, useWebUiSuite } from "../helpers/browser.js";
 
 interface TimelineJson {
   duration_ms: number;
@@ -82,15 +75,8 @@ async function waitForMoment(page: Page, ms: number): Promise<void> {
 }
 
 describe("session player in chromium", { skip: browserSkipReason() }, () => {
-  let f: WebUiFixture | undefined;
-  let browser: BrowserHandle | undefined;
+  const { fixture, newPage } = useWebUiSuite();
   let timeline: TimelineJson | undefined;
-  const contexts: BrowserContext[] = [];
-
-  const fixture = (): WebUiFixture => {
-    assert.ok(f, "the cluster started");
-    return f;
-  };
 
   const recording = (): TimelineJson => {
     assert.ok(timeline, "the timeline was read");
@@ -108,10 +94,7 @@ describe("session player in chromium", { skip: browserSkipReason() }, () => {
 
   /** A logged-in page (alice: auditor + access) in a fresh context, closed at the end. */
   const alicePage = async (viewport?: { width: number; height: number }): Promise<Page> => {
-    assert.ok(browser, "the browser started");
-    const context = await browser.newContext(viewport);
-    contexts.push(context);
-    const page = await context.newPage();
+    const page = await newPage(viewport);
     await fixture().logIn(page, fixture().alice);
     return page;
   };
@@ -120,22 +103,12 @@ describe("session player in chromium", { skip: browserSkipReason() }, () => {
     `${fixture().origin}/web/recordings/${fixture().sid}${query}`;
 
   before(async () => {
-    f = await startWebUiFixture();
-    browser = await launchBrowser();
+    const { clusterName, sid } = fixture();
     const page = await alicePage();
-    const path = `/webapi/sites/${f.clusterName}/recordings/${f.sid}/timeline`;
-    const answer = await page.evaluate(async (url) => {
-      const response = await fetch(url);
-      return { status: response.status, text: await response.text() };
-    }, path);
+    const path = `/webapi/sites/${clusterName}/recordings/${sid}/timeline`;
+    const answer = await fetchInPage(page, path);
     assert.equal(answer.status, 200, answer.text);
     timeline = JSON.parse(answer.text) as TimelineJson;
-  });
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await f?.close();
   });
 
   it("plays the recording; a click on the curl command shows the terminal at that moment", async () => {

@@ -3,56 +3,14 @@
 // export it, see the recording's counts and the node, and what an access-only user is refused.
 // Screenshots go to test-artifacts/web-ui/. Needs `npm run build:web` first.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { BrowserContext, Page } from "playwright-core";
-import {
-  browserSkipReason,
-  launchBrowser,
-  screenshot,
-  startWebUiFixture,
-  type BrowserHandle,
-  type WebUiFixture,
-} from "../helpers/browser.js";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
+import { browserSkipReason, fetchInPage, screenshot, useWebUiSuite } from "../helpers/browser.js";
+import { EXPORT_CSV_COLUMNS, parseCsv, parseJsonLines } from "../helpers/export-files.js";
 import { httpsCall } from "../helpers/https.js";
+import { errorMessageOf } from "../helpers/web-api.js";
 
 type AuditEvent = Record<string, unknown>;
-
-/** What `fetch(path)` in the page answers: the browser's own cookie goes with it. */
-function fetchInPage(page: Page, path: string): Promise<{ status: number; text: string }> {
-  return page.evaluate(async (url) => {
-    const response = await fetch(url);
-    return { status: response.status, text: await response.text() };
-  }, path);
-}
-
-/** The records of an RFC 4180 CSV text (quoted fields may hold commas, quotes and newlines). */
-function csvRecords(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      record.push(field);
-      field = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i += 1;
-      records.push([...record, field]);
-      record = [];
-      field = "";
-    } else field += c;
-  }
-  if (field !== "" || record.length > 0) records.push([...record, field]);
-  return records;
-}
 
 /** The texts of one column of a table body. */
 async function columnTexts(page: Page, table: string, column: number): Promise<string[]> {
@@ -63,33 +21,7 @@ async function columnTexts(page: Page, table: string, column: number): Promise<s
 }
 
 describe("web UI in chromium", { skip: browserSkipReason() }, () => {
-  let f: WebUiFixture | undefined;
-  let browser: BrowserHandle | undefined;
-  const contexts: BrowserContext[] = [];
-
-  const fixture = (): WebUiFixture => {
-    assert.ok(f, "the cluster started");
-    return f;
-  };
-
-  /** A page in a fresh context (no cookies), closed at the end. */
-  const newPage = async (viewport?: { width: number; height: number }): Promise<Page> => {
-    assert.ok(browser, "the browser started");
-    const context = await browser.newContext(viewport);
-    contexts.push(context);
-    return context.newPage();
-  };
-
-  before(async () => {
-    f = await startWebUiFixture();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await f?.close();
-  });
+  const { fixture, newPage } = useWebUiSuite();
 
   it("answers 401 to every API call without a session", async () => {
     const { webPort, clusterName, sid } = fixture();
@@ -108,8 +40,7 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
     for (const [method, path] of calls) {
       const answer = await httpsCall(webPort, method, path);
       assert.equal(answer.status, 401, `${method} ${path}: ${answer.text}`);
-      const error = answer.json["error"] as { message?: unknown } | undefined;
-      assert.match(String(error?.message), /log in/, `${method} ${path} says what to do`);
+      assert.match(errorMessageOf(answer), /log in/, `${method} ${path} says what to do`);
     }
   });
 
@@ -213,10 +144,7 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
     assert.ok(jsonlHref.startsWith(`/webapi/sites/${clusterName}/events/export?`), jsonlHref);
     const jsonl = await fetchInPage(page, jsonlHref);
     assert.equal(jsonl.status, 200, jsonl.text);
-    const exported = jsonl.text
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => JSON.parse(line) as AuditEvent);
+    const exported = parseJsonLines(jsonl.text);
     assert.equal(exported.length, shown);
     assert.ok(exported.every((e) => e["event"] === "session.command" && e["sid"] === sid));
     assert.ok(exported.some((e) => e["program"] === "curl"));
@@ -225,17 +153,8 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
     assert.ok(csvHref);
     const csv = await fetchInPage(page, csvHref);
     assert.equal(csv.status, 200, csv.text);
-    const [header, ...records] = csvRecords(csv.text);
-    assert.deepEqual(header, [
-      "time",
-      "event",
-      "code",
-      "user",
-      "login",
-      "server_hostname",
-      "sid",
-      "summary",
-    ]);
+    const [header, ...records] = parseCsv(csv.text);
+    assert.deepEqual(header, EXPORT_CSV_COLUMNS);
     assert.equal(records.length, shown);
     assert.ok(records.every((r) => r[1] === "session.command" && r[6] === sid));
     assert.ok(

@@ -2,11 +2,13 @@
 // fresh profile folder are ours) and driven by Playwright over the DevTools protocol; and the
 // cluster the UI tests share: auth + proxy and a node as `teleport start` processes, a user with
 // a password who ran the guide's obfuscated command with tsh, and a user with only the access role.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { repoRoot } from "../../src/paths.js";
@@ -29,11 +31,12 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-/** Why the browser tests cannot run here, or false when they can. */
+/**
+ * Why the browser tests cannot run here, or false when they can. A missing chromium is not a
+ * reason: scripts/bootstrap installs it, and the launch fails saying so (never a silent skip).
+ */
 export function browserSkipReason(): string | false {
-  if (process.getuid?.() !== 0) return "needs root (BPF, cgroups, setuid)";
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing: install Debian's chromium package`;
-  return false;
+  return process.getuid?.() !== 0 ? "needs root (BPF, cgroups, setuid)" : false;
 }
 
 /** Fails with what to do when the built UI the proxy serves is missing. */
@@ -63,6 +66,9 @@ function alive(pid: number): boolean {
 }
 
 export async function launchBrowser(): Promise<BrowserHandle> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/bootstrap does)`);
+  }
   const profile = tempDir("chromium-profile-");
   // Its own process group: the renderers and helpers it starts go with it.
   const child = spawn(
@@ -127,6 +133,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/** What `fetch(path)` in the page answers: the browser's own cookie goes with it. */
+export function fetchInPage(page: Page, path: string): Promise<{ status: number; text: string }> {
+  return page.evaluate(async (url) => {
+    const response = await fetch(url);
+    return { status: response.status, text: await response.text() };
+  }, path);
 }
 
 export interface WebUiUser {
@@ -265,4 +279,45 @@ export async function startWebUiFixture(): Promise<WebUiFixture> {
     await closeHttp();
     throw error;
   }
+}
+
+export interface WebUiSuite {
+  /** The started cluster (fails the test when it did not start). */
+  fixture(): WebUiFixture;
+  /** A page in a fresh browser context (no cookies), closed when the suite ends. */
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+}
+
+/**
+ * Call at describe level: the web UI cluster and the browser start in before() and stop, with
+ * every context opened through newPage, in after().
+ */
+export function useWebUiSuite(): WebUiSuite {
+  let fixture: WebUiFixture | undefined;
+  let browser: BrowserHandle | undefined;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    fixture = await startWebUiFixture();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await fixture?.close();
+  });
+
+  return {
+    fixture() {
+      assert.ok(fixture, "the cluster started");
+      return fixture;
+    },
+    async newPage(viewport) {
+      assert.ok(browser, "the browser started");
+      const context = await browser.newContext(viewport);
+      contexts.push(context);
+      return context.newPage();
+    },
+  };
 }

@@ -59,7 +59,6 @@ export function runCliProcess(
   return collect(child, timeoutMs);
 }
 
-/** Runs the built tctl with the teleport.yaml at `config`, as an administrator on the auth host. */
 /**
  * Runs a built tsh or tctl as a user whose home is `home` (their ~/.tsh), with `input` on stdin
  * (a password for tsh login).
@@ -78,6 +77,7 @@ export function runAsUser(
   return collect(child, 60_000);
 }
 
+/** Runs the built tctl with the teleport.yaml at `config`, as an administrator on the auth host. */
 export function runTctl(config: string, ...args: string[]): Promise<CliResult> {
   return runCliProcess("tctl", ["-c", config, ...args]);
 }

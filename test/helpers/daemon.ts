@@ -70,3 +70,13 @@ export function spawnTeleport(argv: string[], prefix: readonly string[] = []): D
     },
   };
 }
+
+/** SIGTERM to each daemon still running, the last started first, waiting for each to exit. */
+export async function stopDaemons(daemons: readonly DaemonProcess[]): Promise<void> {
+  for (const daemon of [...daemons].reverse()) {
+    if (daemon.child.exitCode === null && daemon.child.signalCode === null) {
+      daemon.child.kill("SIGTERM");
+      await daemon.exited;
+    }
+  }
+}

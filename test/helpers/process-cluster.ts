@@ -3,15 +3,16 @@
 // `tctl nodes add` token through the proxy. The processes are ours by pid and stopped in
 // close(): startTeleport's after() would kill them as soon as the before() hook that started
 // them ends (Node 20 runs an after() registered inside a hook right after that hook).
-import { randomUUID } from "node:crypto";
-import { existsSync, rmdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AuthClient, loadIdentityFile } from "../../src/auth/index.js";
+import type { AuthClient } from "../../src/auth/index.js";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { nodeConfigYaml } from "../integration/node-fixture.js";
-import { runTctl } from "./cli.js";
 import { spawnTeleport } from "./daemon.js";
 import { freePort } from "./net.js";
+import { testCgroupRoot } from "./recording-host.js";
+import { addNodeToken, addUserInvite, adminClient } from "./tctl.js";
+import { teleportYaml } from "./teleport-yaml.js";
 import { tempDir } from "./tmp.js";
 
 /** How long a daemon may take to say it is ready, or to exit after SIGTERM. */
@@ -70,56 +71,41 @@ export interface ProcessCluster {
 }
 
 export async function startProcessCluster(): Promise<ProcessCluster> {
-  const cgroupMount = findCgroup2Mount();
-  if (cgroupMount === undefined) throw new Error("no cgroup2 mount: enhanced recording needs one");
+  if (findCgroup2Mount() === undefined) {
+    throw new Error("no cgroup2 mount: enhanced recording needs one");
+  }
   const dir = tempDir("process-cluster-");
   const clusterName = "web-ui.test";
   const nodeName = "node-1";
-  const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
+  const cgroupRoot = testCgroupRoot();
   const daemons: OwnedDaemon[] = [];
   const close = async (): Promise<void> => {
     // The node first: its sessions end and it leaves its cgroups before auth goes.
     for (const daemon of [...daemons].reverse()) await daemon.stop();
-    const root = join(cgroupMount, rootPath);
-    if (existsSync(root)) rmdirSync(root);
+    cgroupRoot.remove();
   };
 
   try {
-    const authPort = await freePort();
+    const authAddr = `127.0.0.1:${await freePort()}`;
     const webPort = await freePort();
     const authDataDir = join(dir, "auth-data");
     const authConfig = join(dir, "auth.yaml");
     writeFileSync(
       authConfig,
-      [
-        "version: v3",
-        "teleport:",
-        "  nodename: auth-proxy",
-        `  data_dir: ${authDataDir}`,
-        "auth_service:",
-        "  enabled: true",
-        `  cluster_name: ${clusterName}`,
-        `  listen_addr: 127.0.0.1:${authPort}`,
-        "proxy_service:",
-        "  enabled: true",
-        `  web_listen_addr: 127.0.0.1:${webPort}`,
-        `  listen_addr: 127.0.0.1:${await freePort()}`,
-        "ssh_service:",
-        "  enabled: false",
-        "",
-      ].join("\n"),
+      teleportYaml({
+        nodename: "auth-proxy",
+        dataDir: authDataDir,
+        auth: { clusterName, listenAddr: authAddr },
+        proxy: {
+          webListenAddr: `127.0.0.1:${webPort}`,
+          listenAddr: `127.0.0.1:${await freePort()}`,
+        },
+      }),
     );
     daemons.push(await startOwnedTeleport(authConfig));
-    const admin = new AuthClient({
-      addr: `127.0.0.1:${authPort}`,
-      identity: await loadIdentityFile(join(authDataDir, "admin.identity")),
-    });
+    const admin = await adminClient(authAddr, authDataDir);
 
-    const added = await runTctl(authConfig, "nodes", "add", "--ttl=5m", "--roles=node");
-    const token = /The invite token: (\S+)/.exec(added.stdout)?.[1];
-    if (added.code !== 0 || token === undefined) {
-      throw new Error(`tctl nodes add failed (${added.code}): ${added.stderr}${added.stdout}`);
-    }
+    const token = await addNodeToken(authConfig);
     const nodePort = await freePort();
     const nodeConfig = join(dir, "node.yaml");
     writeFileSync(
@@ -130,7 +116,7 @@ export async function startProcessCluster(): Promise<ProcessCluster> {
         proxyServer: `127.0.0.1:${webPort}`,
         token,
         port: nodePort,
-        rootPath,
+        rootPath: cgroupRoot.rootPath,
         enhanced: true,
         labels: { env: "test" },
         sshServiceLines: [],
@@ -145,12 +131,7 @@ export async function startProcessCluster(): Promise<ProcessCluster> {
       nodeName,
       nodePort,
       async addPasswordUser(name, user) {
-        const args = [`--roles=${user.roles.join(",")}`, `--logins=${user.logins.join(",")}`];
-        const result = await runTctl(authConfig, "users", "add", name, ...args);
-        const invite = /\/web\/invite\/(\S+)/.exec(result.stdout)?.[1];
-        if (result.code !== 0 || invite === undefined) {
-          throw new Error(`tctl users add ${name} failed (${result.code}): ${result.stderr}`);
-        }
+        const invite = await addUserInvite(authConfig, name, user);
         await admin.completeInvite(invite, user.password);
       },
       close,

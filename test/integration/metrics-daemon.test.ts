@@ -1,55 +1,42 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import { existsSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { parseConfig } from "../../src/config/index.js";
 import { startDaemon, type RunningDaemon } from "../../src/daemon/index.js";
 import { createLogger } from "../../src/log/index.js";
 import { needsRoot } from "../helpers/engine.js";
 import { sample, scrape } from "../helpers/metrics.js";
 import { freePort } from "../helpers/net.js";
+import { testCgroupRoot } from "../helpers/recording-host.js";
+import { teleportYaml } from "../helpers/teleport-yaml.js";
 import { tempDir } from "../helpers/tmp.js";
 
 describe("an all-in-one daemon's /metrics (real kernel)", { skip: needsRoot }, () => {
-  const cgroupMount = findCgroup2Mount();
-  const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
+  const cgroupRoot = testCgroupRoot();
   let daemon: RunningDaemon | undefined;
   after(async () => {
     await daemon?.stop("test over");
-    const root = join(cgroupMount ?? "/sys/fs/cgroup", rootPath);
-    if (existsSync(root)) rmdirSync(root);
+    cgroupRoot.remove();
   });
 
   it("serves the configured ring sizes, nothing lost, no sessions and no recordings waiting", async () => {
     const dir = tempDir("metrics-daemon-");
     const diagPort = await freePort();
     const config = parseConfig(
-      [
-        "version: v3",
-        "teleport:",
-        "  nodename: metrics-node",
-        `  data_dir: ${join(dir, "data")}`,
-        `  diag_addr: 127.0.0.1:${diagPort}`,
-        "auth_service:",
-        "  enabled: true",
-        "  cluster_name: metrics.test",
-        `  listen_addr: 127.0.0.1:${await freePort()}`,
-        "proxy_service:",
-        "  enabled: false",
-        "ssh_service:",
-        "  enabled: true",
-        `  listen_addr: 127.0.0.1:${await freePort()}`,
-        "  enhanced_recording:",
-        "    enabled: true",
-        "    command_buffer_size: 32",
-        "    disk_buffer_size: 64",
-        "    network_buffer_size: 16",
-        `    cgroup_path: ${cgroupMount ?? "/sys/fs/cgroup"}`,
-        `    root_path: ${rootPath}`,
-        "",
-      ].join("\n"),
+      teleportYaml({
+        nodename: "metrics-node",
+        dataDir: join(dir, "data"),
+        diagAddr: `127.0.0.1:${diagPort}`,
+        auth: { clusterName: "metrics.test", listenAddr: `127.0.0.1:${await freePort()}` },
+        ssh: {
+          listenAddr: `127.0.0.1:${await freePort()}`,
+          enhanced: {
+            enabled: true,
+            rootPath: cgroupRoot.rootPath,
+            bufferPages: { command: 32, disk: 64, network: 16 },
+          },
+        },
+      }),
       "teleport.yaml",
     );
     const logger = createLogger({

@@ -1,11 +1,9 @@
 // An SSH node in this process, joined with a token to an in-process auth server, and OpenSSH
 // client files (key, certificate, known_hosts trusting the host CA) for the users a test adds.
-import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ConnectConfig } from "ssh2";
 import { formatOpensshPrivateKey } from "../../src/auth/index.js";
-import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { parseConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/log/index.js";
 import { startNodeService, type NodeService } from "../../src/node/index.js";
@@ -17,6 +15,8 @@ import {
   type CertificateLoginFiles,
   type SshResult,
 } from "../helpers/openssh.js";
+import { testCgroupRoot } from "../helpers/recording-host.js";
+import { teleportYaml } from "../helpers/teleport-yaml.js";
 import { tempDir } from "../helpers/tmp.js";
 import {
   clientKeys,
@@ -125,6 +125,8 @@ export interface NodeFixture {
   restartNode(config?: Config): Promise<void>;
   /** The sids of the recordings auth has published, waiting until there are at least `count`. */
   recordings(count: number): Promise<string[]>;
+  /** The sid of the session whose exec ran `command`, once auth has published its recording. */
+  publishedSessionOf(command: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -144,31 +146,20 @@ export interface NodeConfigOptions {
 }
 
 export function nodeConfigYaml(options: NodeConfigOptions): string {
-  return [
-    "version: v3",
-    "teleport:",
-    `  nodename: ${options.nodename ?? "node-1"}`,
-    `  data_dir: ${options.dataDir}`,
-    ...(options.token === undefined ? [] : [`  auth_token: ${options.token}`]),
-    ...(options.authServer === undefined ? [] : [`  auth_server: ${options.authServer}`]),
-    ...(options.proxyServer === undefined ? [] : [`  proxy_server: ${options.proxyServer}`]),
-    ...(options.caPin === undefined ? [] : [`  ca_pin: ${options.caPin}`]),
-    "auth_service:",
-    "  enabled: false",
-    "proxy_service:",
-    "  enabled: false",
-    "ssh_service:",
-    "  enabled: true",
-    `  listen_addr: 127.0.0.1:${options.port}`,
-    ...(Object.keys(options.labels).length === 0 ? [] : ["  labels:"]),
-    ...Object.entries(options.labels).map(([k, v]) => `    ${k}: ${v}`),
-    ...options.sshServiceLines,
-    "  enhanced_recording:",
-    `    enabled: ${options.enhanced}`,
-    `    cgroup_path: ${findCgroup2Mount() ?? "/sys/fs/cgroup"}`,
-    `    root_path: ${options.rootPath}`,
-    "",
-  ].join("\n");
+  return teleportYaml({
+    nodename: options.nodename ?? "node-1",
+    dataDir: options.dataDir,
+    token: options.token,
+    authServer: options.authServer,
+    proxyServer: options.proxyServer,
+    caPin: options.caPin,
+    ssh: {
+      listenAddr: `127.0.0.1:${options.port}`,
+      labels: options.labels,
+      lines: options.sshServiceLines,
+      enhanced: { enabled: options.enhanced, rootPath: options.rootPath },
+    },
+  });
 }
 
 /** A node config that joins `auth` directly, with a fresh node token and its CA pinned. */
@@ -188,14 +179,14 @@ export async function joiningNodeYaml(
 export async function startNodeFixture(options: NodeFixtureOptions = {}): Promise<NodeFixture> {
   const dir = tempDir("node-");
   const dataDir = join(dir, "data");
-  const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
+  const cgroupRoot = testCgroupRoot();
   const auth = await startAuthFixture(options.auth);
   const port = await freePort();
   const config = parseConfig(
     await joiningNodeYaml(auth, {
       dataDir,
       port,
-      rootPath,
+      rootPath: cgroupRoot.rootPath,
       enhanced: options.enhanced ?? true,
       labels: options.labels ?? { env: "test" },
       sshServiceLines: options.sshServiceLines ?? [],
@@ -254,12 +245,24 @@ export async function startNodeFixture(options: NodeFixtureOptions = {}): Promis
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
+    async publishedSessionOf(command) {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const execs = await auth.admin.searchEvents({ types: "exec", limit: "1000" });
+        const sid = execs.events.find((e) => e["command"] === command)?.["sid"];
+        const published = (await auth.admin.listRecordings()).map((r) => r.sid);
+        if (typeof sid === "string" && published.includes(sid)) return sid;
+        if (Date.now() > deadline) {
+          throw new Error(`no published recording of "${command}" in 30 s`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
     async close() {
       await fixture.node.close();
       await auth.close();
       // Instances leave <root_path> for their siblings; this one is the fixture's own.
-      const root = join(findCgroup2Mount() ?? "/sys/fs/cgroup", rootPath);
-      if (existsSync(root)) rmdirSync(root);
+      cgroupRoot.remove();
     },
   };
   return fixture;

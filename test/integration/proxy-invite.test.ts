@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { base32Decode } from "../../src/auth/users/base32.js";
 import { hotp, totpCounter } from "../../src/auth/users/totp.js";
 import { httpsCall, type HttpsAnswer } from "../helpers/https.js";
+import { errorMessageOf } from "../helpers/web-api.js";
 import { clientKeys } from "./auth-fixture.js";
 import { startClusterFixture, type ClusterFixture } from "./cluster-fixture.js";
 
@@ -29,11 +30,6 @@ function call(
   options: { body?: unknown; raw?: string; contentType?: string } = {},
 ): Promise<Answer> {
   return httpsCall(f.webPort, method, path, options);
-}
-
-function messageOf(answer: Answer): string {
-  const error = answer.json["error"] as { message?: unknown } | undefined;
-  return String(error?.message);
 }
 
 const readInvite = (f: ClusterFixture, token: string) =>
@@ -92,7 +88,7 @@ describe("invite links through the proxy", { skip }, () => {
     // The link works once.
     const again = await complete(f, { token: added.inviteToken, password: "another password 1" });
     assert.equal(again.status, 404);
-    assert.equal(messageOf(again), NOT_FOUND);
+    assert.equal(errorMessageOf(again), NOT_FOUND);
     assert.equal((await readInvite(f, added.inviteToken)).status, 404);
   });
 
@@ -113,10 +109,10 @@ describe("invite links through the proxy", { skip }, () => {
     const unknown = "0".repeat(64);
     const read = await readInvite(f, unknown);
     assert.equal(read.status, 404);
-    assert.equal(messageOf(read), NOT_FOUND);
+    assert.equal(errorMessageOf(read), NOT_FOUND);
     const done = await complete(f, { token: unknown, password: PASSWORD });
     assert.equal(done.status, 404);
-    assert.equal(messageOf(done), NOT_FOUND);
+    assert.equal(errorMessageOf(done), NOT_FOUND);
   });
 
   it("says an expired link has expired and who can renew it", async () => {
@@ -126,10 +122,10 @@ describe("invite links through the proxy", { skip }, () => {
       const expired = "invite expired: ask an admin to run tctl users reset carol";
       const read = await readInvite(f, token);
       assert.equal(read.status, 410);
-      assert.equal(messageOf(read), expired);
+      assert.equal(errorMessageOf(read), expired);
       const done = await complete(f, { token, password: PASSWORD });
       assert.equal(done.status, 410);
-      assert.equal(messageOf(done), expired);
+      assert.equal(errorMessageOf(done), expired);
     } finally {
       f.auth.clock.offset -= HOUR_MS + 1000;
     }
@@ -140,7 +136,7 @@ describe("invite links through the proxy", { skip }, () => {
     const short = await complete(f, { token, password: "short pw" });
     assert.equal(short.status, 400);
     assert.equal(
-      messageOf(short),
+      errorMessageOf(short),
       "the password is too short: use at least 12 characters (it has 8)",
     );
     const done = await complete(f, { token, password: PASSWORD });
@@ -154,10 +150,13 @@ describe("invite links through the proxy", { skip }, () => {
       contentType: "application/x-www-form-urlencoded",
     });
     assert.equal(form.status, 415);
-    assert.equal(messageOf(form), "send the request body as JSON (Content-Type: application/json)");
+    assert.equal(
+      errorMessageOf(form),
+      "send the request body as JSON (Content-Type: application/json)",
+    );
     const missing = await complete(f, { token });
     assert.equal(missing.status, 400);
-    assert.match(messageOf(missing), /field "password": expected the password/);
+    assert.match(errorMessageOf(missing), /field "password": expected the password/);
     // Neither used the invite up.
     assert.equal((await readInvite(f, token)).status, 200);
   });
@@ -208,20 +207,20 @@ describe("invite links through the proxy, with second_factor: otp", { skip }, ()
     const without = await complete(f, { token, password: PASSWORD });
     assert.equal(without.status, 401);
     assert.equal(
-      messageOf(without),
+      errorMessageOf(without),
       "this cluster requires a one-time password (second_factor: otp): add the invite's " +
         "secret to your authenticator app, then enter the code it shows",
     );
     const wrong = await complete(f, { token, password: PASSWORD, otp_token: wrongCode(secret) });
     assert.equal(wrong.status, 401);
     assert.equal(
-      messageOf(wrong),
+      errorMessageOf(wrong),
       "invalid one-time password: enter the current code your authenticator app shows for " +
         "this invite's secret (the device's clock must be right)",
     );
     const malformed = await complete(f, { token, password: PASSWORD, otp_token: "12345" });
     assert.equal(malformed.status, 400);
-    assert.match(messageOf(malformed), /field "otp_token"/);
+    assert.match(errorMessageOf(malformed), /field "otp_token"/);
 
     const done = await complete(f, { token, password: PASSWORD, otp_token: code(secret) });
     assert.equal(done.status, 200, done.text);

@@ -2,14 +2,12 @@
 // proxy's web port, which passes its mutual-TLS connections through to auth; its sessions are
 // recorded and delivered to auth the same way. The same port serves the proxy's HTTPS.
 import assert from "node:assert/strict";
-import { X509Certificate, randomUUID } from "node:crypto";
-import { existsSync, rmdirSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
 import { request } from "node:https";
 import { connect as connectTcp } from "node:net";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { connect as connectTls } from "node:tls";
-import { findCgroup2Mount } from "../../src/cgroup/index.js";
 import { loadHostIdentity } from "../../src/join/index.js";
 import { parseConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/log/index.js";
@@ -17,6 +15,8 @@ import { startNodeService, type NodeService } from "../../src/node/index.js";
 import { startProxyService, type ProxyService } from "../../src/proxy/index.js";
 import { freePort } from "../helpers/net.js";
 import { runOpenSsh } from "../helpers/openssh.js";
+import { testCgroupRoot } from "../helpers/recording-host.js";
+import { teleportYaml } from "../helpers/teleport-yaml.js";
 import { tempDir } from "../helpers/tmp.js";
 import { startAuthFixture, type AuthFixture } from "./auth-fixture.js";
 import { createUserFiles, nodeConfigYaml, opensshArgs } from "./node-fixture.js";
@@ -40,7 +40,7 @@ function getJson(port: number, path: string): Promise<{ status: number; body: un
 }
 
 describe("joining and serving through the proxy (proxy_server)", { skip }, () => {
-  const rootPath = `/teleport-test-${randomUUID().slice(0, 8)}`;
+  const cgroupRoot = testCgroupRoot();
   let auth: AuthFixture | undefined;
   let proxy: ProxyService | undefined;
   let node: NodeService | undefined;
@@ -48,8 +48,7 @@ describe("joining and serving through the proxy (proxy_server)", { skip }, () =>
     await node?.close();
     await proxy?.close();
     await auth?.close();
-    const root = join(findCgroup2Mount() ?? "/sys/fs/cgroup", rootPath);
-    if (existsSync(root)) rmdirSync(root);
+    cgroupRoot.remove();
   });
 
   it("joins, serves a recorded session and delivers it to auth, all through the proxy", async () => {
@@ -65,23 +64,16 @@ describe("joining and serving through the proxy (proxy_server)", { skip }, () =>
     const webPort = await freePort();
     const proxyDataDir = join(dir, "proxy-data");
     const proxyConfig = parseConfig(
-      [
-        "version: v3",
-        "teleport:",
-        "  nodename: proxy-host",
-        `  data_dir: ${proxyDataDir}`,
-        `  auth_server: ${auth.server.addr}`,
-        `  auth_token: ${proxyToken.token}`,
-        "auth_service:",
-        "  enabled: false",
-        "ssh_service:",
-        "  enabled: false",
-        "proxy_service:",
-        "  enabled: true",
-        `  web_listen_addr: 127.0.0.1:${webPort}`,
-        `  listen_addr: 127.0.0.1:${await freePort()}`,
-        "",
-      ].join("\n"),
+      teleportYaml({
+        nodename: "proxy-host",
+        dataDir: proxyDataDir,
+        authServer: auth.server.addr,
+        token: proxyToken.token,
+        proxy: {
+          webListenAddr: `127.0.0.1:${webPort}`,
+          listenAddr: `127.0.0.1:${await freePort()}`,
+        },
+      }),
       "proxy.yaml",
     );
     proxy = await startProxyService({
@@ -131,7 +123,7 @@ describe("joining and serving through the proxy (proxy_server)", { skip }, () =>
         proxyServer: `127.0.0.1:${webPort}`,
         token: token.token,
         port: sshPort,
-        rootPath,
+        rootPath: cgroupRoot.rootPath,
         enhanced: true,
         labels: { env: "guide" },
         sshServiceLines: [],

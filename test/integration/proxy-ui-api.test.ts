@@ -11,49 +11,16 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createLogger } from "../../src/log/index.js";
 import { isUiPath, uiSite } from "../../src/proxy/web/static.js";
+import { EXPORT_CSV_COLUMNS, parseCsv, parseJsonLines } from "../helpers/export-files.js";
 import { httpsCall, type HttpsAnswer, type HttpsCall } from "../helpers/https.js";
 import { tempDir } from "../helpers/tmp.js";
+import { errorMessageOf, webLogin, type WebSession } from "../helpers/web-api.js";
 import { startClusterFixture, type ClusterFixture } from "./cluster-fixture.js";
 import type { UserFiles } from "./node-fixture.js";
 
 const skip = process.getuid?.() !== 0 ? "needs root (BPF, cgroups, setuid)" : false;
 
 type Event = Record<string, unknown>;
-
-function messageOf(answer: HttpsAnswer): string {
-  const error = answer.json["error"] as { message?: unknown } | undefined;
-  return String(error?.message);
-}
-
-/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      record.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  assert.equal(field + record.join(""), "", "the file ends with a whole record");
-  return records;
-}
 
 function isSorted(values: readonly number[]): boolean {
   return values.every((value, i) => i === 0 || (values[i - 1] ?? 0) <= value);
@@ -78,19 +45,6 @@ describe("web UI API", { skip }, () => {
     return files;
   }
 
-  /** The sid of the session whose exec ran `command`, once its recording is published. */
-  async function publishedSessionOf(command: string): Promise<string> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const execs = await f.auth.admin.searchEvents({ types: "exec", limit: "1000" });
-      const sid = execs.events.find((e) => e["command"] === command)?.["sid"];
-      const published = (await f.auth.admin.listRecordings()).map((r) => r.sid);
-      if (typeof sid === "string" && published.includes(sid)) return sid;
-      if (Date.now() > deadline) throw new Error(`no published recording of "${command}" in 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   before(async () => {
     f = await startClusterFixture();
     site = f.auth.clusterName;
@@ -106,10 +60,10 @@ describe("web UI API", { skip }, () => {
     const aliceCommand = `/bin/echo ui-marker 'a,"b"'; exec 3<>/dev/tcp/127.0.0.1/${tcpPort}`;
     const ran = await f.ssh(alice, "root", aliceCommand);
     assert.equal(ran.status, 0, ran.stderr);
-    aliceSid = await publishedSessionOf(aliceCommand);
+    aliceSid = await f.publishedSessionOf(aliceCommand);
     const bobRan = await f.ssh(bob, "root", "/bin/echo bob-was-here");
     assert.equal(bobRan.status, 0, bobRan.stderr);
-    bobSid = await publishedSessionOf("/bin/echo bob-was-here");
+    bobSid = await f.publishedSessionOf("/bin/echo bob-was-here");
   });
   after(async () => {
     await f?.close();
@@ -120,11 +74,8 @@ describe("web UI API", { skip }, () => {
     return httpsCall(f.webPort, method, path, options);
   }
 
-  async function login(user: string): Promise<{ cookie: string; body: Event }> {
-    const password = passwords.get(user) ?? "";
-    const answer = await call("POST", "/webapi/sessions/web", { body: { user, password } });
-    assert.equal(answer.status, 200, answer.text);
-    return { cookie: answer.headers["set-cookie"]?.[0]?.split(";")[0] ?? "", body: answer.json };
+  function login(user: string): Promise<WebSession> {
+    return webLogin(f.webPort, user, passwords.get(user) ?? "");
   }
 
   async function get(user: string, path: string): Promise<HttpsAnswer> {
@@ -201,11 +152,7 @@ describe("web UI API", { skip }, () => {
     assert.equal(answer.status, 200, answer.text);
     assert.equal(answer.headers["content-disposition"], 'attachment; filename="events.jsonl"');
     assert.equal(answer.headers["content-type"], "application/x-ndjson; charset=utf-8");
-    const lines = answer.text.trimEnd().split("\n");
-    assert.deepEqual(
-      lines.map((line) => JSON.parse(line) as Event),
-      expected,
-    );
+    assert.deepEqual(parseJsonLines(answer.text), expected);
   });
 
   it("exports the filtered events as CSV with summaries, quoted as RFC 4180 says", async () => {
@@ -218,23 +165,10 @@ describe("web UI API", { skip }, () => {
     assert.equal(answer.status, 200, answer.text);
     assert.equal(answer.headers["content-disposition"], 'attachment; filename="events.csv"');
     const [header, ...rows] = parseCsv(answer.text);
-    assert.deepEqual(header, [
-      "time",
-      "event",
-      "code",
-      "user",
-      "login",
-      "server_hostname",
-      "sid",
-      "summary",
-    ]);
+    assert.deepEqual(header, EXPORT_CSV_COLUMNS);
     assert.deepEqual(
       rows.map((row) => row.slice(0, 7)),
-      expected.map((e) =>
-        ["time", "event", "code", "user", "login", "server_hostname", "sid"].map((k) =>
-          String(e[k]),
-        ),
-      ),
+      expected.map((e) => EXPORT_CSV_COLUMNS.slice(0, 7).map((k) => String(e[k]))),
     );
     assert.ok(rows.some((row) => row[7] === `alice ran echo ui-marker 'a,"b"'`));
     assert.match(answer.text, /"alice ran echo ui-marker 'a,""b""'"/);
@@ -244,7 +178,7 @@ describe("web UI API", { skip }, () => {
     for (const path of ["/events/search", "/events/export?format=csv"]) {
       const answer = await get("alice", path);
       assert.equal(answer.status, 403, path);
-      assert.match(messageOf(answer), /do not allow list on event/);
+      assert.match(errorMessageOf(answer), /do not allow list on event/);
     }
   });
 
@@ -301,7 +235,7 @@ describe("web UI API", { skip }, () => {
     for (const path of [`/recordings/${bobSid}/timeline`, `/recordings/${bobSid}/playback`]) {
       const refused = await get("alice", path);
       assert.equal(refused.status, 403, path);
-      assert.match(messageOf(refused), /took no part in session/);
+      assert.match(errorMessageOf(refused), /took no part in session/);
     }
     assert.equal(await accessCount(bobSid), before, "a refused read is no playback");
     const own = await get("alice", `/recordings/${aliceSid}/timeline`);
@@ -309,7 +243,7 @@ describe("web UI API", { skip }, () => {
 
     const none = await get("nola", "/recordings");
     assert.equal(none.status, 403);
-    assert.match(messageOf(none), /do not allow list on session/);
+    assert.match(errorMessageOf(none), /do not allow list on session/);
   });
 
   it("gives the player the output and the session's events on one clock, and logs it once", async () => {
@@ -371,7 +305,7 @@ describe("web UI API", { skip }, () => {
     assert.equal(badSid.status, 400);
     const badFormat = await get("ava", "/events/export?format=xml");
     assert.equal(badFormat.status, 400);
-    assert.match(messageOf(badFormat), /field "format"/);
+    assert.match(errorMessageOf(badFormat), /field "format"/);
   });
 
   it("sends a browser at / to the UI", async () => {

@@ -10,6 +10,7 @@ import { formatOpensshPrivateKey } from "../../src/auth/index.js";
 import { httpsCall, type HttpsAnswer, type HttpsCall } from "../helpers/https.js";
 import { runOpenSsh } from "../helpers/openssh.js";
 import { tempDir } from "../helpers/tmp.js";
+import { errorMessageOf, webLogin, type WebSession } from "../helpers/web-api.js";
 import { clientKeys } from "./auth-fixture.js";
 import { startClusterFixture, type ClusterFixture } from "./cluster-fixture.js";
 import type { UserFiles } from "./node-fixture.js";
@@ -18,12 +19,6 @@ const skip = process.getuid?.() !== 0 ? "needs root (BPF, cgroups, setuid)" : fa
 
 type Answer = HttpsAnswer;
 type Call = HttpsCall;
-
-/** The error message of an error answer. */
-function messageOf(answer: Answer): string {
-  const error = answer.json["error"] as { message?: unknown } | undefined;
-  return String(error?.message);
-}
 
 describe("proxy web API", { skip }, () => {
   let f: ClusterFixture;
@@ -50,23 +45,8 @@ describe("proxy web API", { skip }, () => {
     return httpsCall(f.webPort, method, path, options);
   }
 
-  interface Session {
-    cookie: string;
-    setCookie: string;
-    csrf: string;
-    body: Record<string, unknown>;
-  }
-
-  async function login(user: string, password: string): Promise<Session> {
-    const answer = await call("POST", "/webapi/sessions/web", { body: { user, password } });
-    assert.equal(answer.status, 200, answer.text);
-    const setCookie = answer.headers["set-cookie"]?.[0] ?? "";
-    return {
-      cookie: setCookie.split(";")[0] ?? "",
-      setCookie,
-      csrf: String(answer.json["csrf_token"]),
-      body: answer.json,
-    };
+  function login(user: string, password: string): Promise<WebSession> {
+    return webLogin(f.webPort, user, password);
   }
 
   /** Logs in for certificates as tsh does and writes the OpenSSH files for them. */
@@ -97,19 +77,6 @@ describe("proxy web API", { skip }, () => {
       `${caLines.map((l) => l.replace(/^@cert-authority\s+\S+/, "@cert-authority *")).join("\n")}\n`,
     );
     return files;
-  }
-
-  /** The sid of the session that ran `command`, once its recording is published. */
-  async function publishedSessionOf(command: string): Promise<string> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const execs = await f.auth.admin.searchEvents({ types: "exec", limit: "1000" });
-      const sid = execs.events.find((e) => e["command"] === command)?.["sid"];
-      const published = (await f.auth.admin.listRecordings()).map((r) => r.sid);
-      if (typeof sid === "string" && published.includes(sid)) return sid;
-      if (Date.now() > deadline) throw new Error(`no published recording of "${command}" in 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 
   it("answers ping with the cluster and its second factor", async () => {
@@ -144,8 +111,8 @@ describe("proxy web API", { skip }, () => {
     });
     assert.equal(wrong.status, 401);
     assert.equal(unknown.status, 401);
-    assert.equal(messageOf(wrong), "invalid username or password");
-    assert.equal(messageOf(unknown), messageOf(wrong));
+    assert.equal(errorMessageOf(wrong), "invalid username or password");
+    assert.equal(errorMessageOf(unknown), errorMessageOf(wrong));
   });
 
   it("tells a locked user so and when it ends", async () => {
@@ -156,7 +123,7 @@ describe("proxy web API", { skip }, () => {
       });
     }
     assert.equal(last?.status, 429);
-    assert.match(messageOf(last as Answer), /^user locked until .*tctl users reset lou/);
+    assert.match(errorMessageOf(last as Answer), /^user locked until .*tctl users reset lou/);
   });
 
   it("answers 400 naming the field, for bad JSON, and 415 for a form", async () => {
@@ -164,20 +131,20 @@ describe("proxy web API", { skip }, () => {
       body: { user: "alice", password: "x", tls_public_key: "k" },
     });
     assert.equal(missing.status, 400);
-    assert.match(messageOf(missing), /field "ssh_public_key"/);
+    assert.match(errorMessageOf(missing), /field "ssh_public_key"/);
     const extra = await call("POST", "/webapi/sessions/web", {
       body: { user: "alice", password: "x", admin: true },
     });
     assert.equal(extra.status, 400);
-    assert.match(messageOf(extra), /admin/);
+    assert.match(errorMessageOf(extra), /admin/);
     const badTtl = await call("POST", "/webapi/ssh/certs", {
       body: { user: "a", password: "x", ssh_public_key: "k", tls_public_key: "k", ttl: "soon" },
     });
     assert.equal(badTtl.status, 400);
-    assert.match(messageOf(badTtl), /field "ttl"/);
+    assert.match(errorMessageOf(badTtl), /field "ttl"/);
     const broken = await call("POST", "/webapi/sessions/web", { raw: '{"user": ' });
     assert.equal(broken.status, 400);
-    assert.match(messageOf(broken), /not valid JSON/);
+    assert.match(errorMessageOf(broken), /not valid JSON/);
     const form = await call("POST", "/webapi/sessions/web", {
       raw: "user=alice&password=x",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -223,7 +190,7 @@ describe("proxy web API", { skip }, () => {
         ...(csrf === undefined ? {} : { csrf }),
       });
       assert.equal(out.status, 403, `DELETE with token ${String(csrf)}`);
-      assert.match(messageOf(out), /x-csrf-token/);
+      assert.match(errorMessageOf(out), /x-csrf-token/);
       const relogin = await call("POST", "/webapi/sessions/web", {
         body: { user: "alice", password: "alice-pw-1234" },
         cookie: session.cookie,
@@ -259,7 +226,7 @@ describe("proxy web API", { skip }, () => {
       for (const cookie of [undefined, "__Host-session=made-up"]) {
         const answer = await call("GET", path, cookie === undefined ? {} : { cookie });
         assert.equal(answer.status, 401, `${path} with cookie ${String(cookie)}`);
-        assert.match(messageOf(answer), /not logged in/);
+        assert.match(errorMessageOf(answer), /not logged in/);
       }
     }
     const logout = await call("DELETE", "/webapi/sessions/web");
@@ -281,7 +248,7 @@ describe("proxy web API", { skip }, () => {
       cookie: session.cookie,
     });
     assert.equal(events.status, 403, events.text);
-    assert.match(messageOf(events), /user "alice".*do not allow list on event/);
+    assert.match(errorMessageOf(events), /user "alice".*do not allow list on event/);
     const recordings = await call("GET", `/webapi/sites/${site}/recordings`, {
       cookie: session.cookie,
     });
@@ -295,7 +262,7 @@ describe("proxy web API", { skip }, () => {
     const alice = await tshLogin("alice", "alice-pw-1234");
     const ran = await runOpenSsh(f.sshArgs(alice, "root", "echo recorded-output"));
     assert.equal(ran.status, 0, ran.stderr);
-    const sid = await publishedSessionOf("echo recorded-output");
+    const sid = await f.publishedSessionOf("echo recorded-output");
 
     const session = await login("ava", "ava-pw-12345");
     const search = await call(
@@ -340,11 +307,11 @@ describe("proxy web API", { skip }, () => {
       cookie: session.cookie,
     });
     assert.equal(other.status, 404);
-    assert.match(messageOf(other), /"other\.example\.com" is not served by this proxy/);
-    assert.match(messageOf(other), new RegExp(site.replace(/\./g, "\\.")));
+    assert.match(errorMessageOf(other), /"other\.example\.com" is not served by this proxy/);
+    assert.match(errorMessageOf(other), new RegExp(site.replace(/\./g, "\\.")));
     const unknown = await call("GET", "/webapi/nothing");
     assert.equal(unknown.status, 404);
-    assert.match(messageOf(unknown), /no such endpoint/);
+    assert.match(errorMessageOf(unknown), /no such endpoint/);
   });
 
   it("answers 400 for a bad query", async () => {
@@ -353,11 +320,11 @@ describe("proxy web API", { skip }, () => {
       cookie: session.cookie,
     });
     assert.equal(bad.status, 400);
-    assert.match(messageOf(bad), /field "limit"/);
+    assert.match(errorMessageOf(bad), /field "limit"/);
     const unknown = await call("GET", `/webapi/sites/${site}/events/search?color=red`, {
       cookie: session.cookie,
     });
     assert.equal(unknown.status, 400);
-    assert.match(messageOf(unknown), /color/);
+    assert.match(errorMessageOf(unknown), /color/);
   });
 });

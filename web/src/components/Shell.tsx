@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { errorMessage } from "../api";
 import { BASE, Link, type Route } from "../router";
 import { useSession } from "../session";
+import { ErrorAlert } from "./ErrorAlert";
 
 interface NavItem {
   to: string;
@@ -75,11 +76,7 @@ export function Shell(props: { route: Route; onLogout: () => Promise<void>; chil
           </button>
         </div>
       </header>
-      {logoutError === undefined ? null : (
-        <p className="error" role="alert">
-          Could not log out: {logoutError}
-        </p>
-      )}
+      <ErrorAlert failure={logoutError} what="Could not log out" />
       <main id="main" ref={main} tabIndex={-1}>
         {props.children}
       </main>

@@ -11,8 +11,10 @@ import {
   filtersToSearch,
   type AuditFilters,
 } from "../audit-query";
+import { ColumnHeads, DataTable, OpeningRow } from "../components/DataTable";
 import { Dialog } from "../components/Dialog";
-import { activateOnKey } from "../keys";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { TextField } from "../components/FormControls";
 import { formatTime, fromLocalInput, toLocalInput } from "../format";
 import { BASE, Link, navigate, useLocation } from "../router";
 import { sitePath, useSession, type Ping } from "../session";
@@ -86,22 +88,10 @@ function FilterForm({ initial }: { initial: AuditFilters }) {
         To (local time)
         <input type="datetime-local" step={1} value={to} onChange={(e) => setTo(e.target.value)} />
       </label>
-      <label>
-        User
-        <input type="text" value={user} onChange={(e) => setUser(e.target.value)} />
-      </label>
-      <label>
-        Node
-        <input type="text" value={node} onChange={(e) => setNode(e.target.value)} />
-      </label>
-      <label>
-        Session ID
-        <input type="text" value={sid} onChange={(e) => setSid(e.target.value)} />
-      </label>
-      <label>
-        Text
-        <input type="search" value={text} onChange={(e) => setText(e.target.value)} />
-      </label>
+      <TextField label="User" value={user} onChange={setUser} />
+      <TextField label="Node" value={node} onChange={setNode} />
+      <TextField label="Session ID" value={sid} onChange={setSid} />
+      <TextField label="Text" type="search" value={text} onChange={setText} />
       <details className="types">
         <summary>
           Event types{types.length === 0 ? " (all)" : ` (${types.length} selected)`}
@@ -151,45 +141,35 @@ export function AuditPage() {
   // The filters the shown events belong to: a page that arrives for older filters is dropped.
   const shownQuery = useRef(query);
 
+  /** Shows the page after `after` (without it, the first page, replacing what is shown). */
+  const load = (after: string | undefined) => {
+    setLoading(true);
+    setFailure(undefined);
+    fetchPage(ping, query, after).then(
+      (found) => {
+        if (shownQuery.current !== query) return;
+        setEvents((shown) => (after === undefined ? found.events : [...shown, ...found.events]));
+        setCursor(found.next_cursor);
+        setLoading(false);
+      },
+      (error: unknown) => {
+        if (shownQuery.current !== query) return;
+        setFailure(errorMessage(error));
+        setLoading(false);
+      },
+    );
+  };
+
   useEffect(() => {
     document.title = "Audit log · Teleport";
     shownQuery.current = query;
-    setLoading(true);
-    setFailure(undefined);
     setEvents([]);
     setCursor(undefined);
-    fetchPage(ping, query, undefined).then(
-      (found) => {
-        if (shownQuery.current !== query) return;
-        setEvents(found.events);
-        setCursor(found.next_cursor);
-        setLoading(false);
-      },
-      (error: unknown) => {
-        if (shownQuery.current !== query) return;
-        setFailure(errorMessage(error));
-        setLoading(false);
-      },
-    );
+    load(undefined);
   }, [ping, query]);
 
   const loadMore = () => {
-    if (cursor === undefined) return;
-    setLoading(true);
-    setFailure(undefined);
-    fetchPage(ping, query, cursor).then(
-      (found) => {
-        if (shownQuery.current !== query) return;
-        setEvents((shown) => [...shown, ...found.events]);
-        setCursor(found.next_cursor);
-        setLoading(false);
-      },
-      (error: unknown) => {
-        if (shownQuery.current !== query) return;
-        setFailure(errorMessage(error));
-        setLoading(false);
-      },
-    );
+    if (cursor !== undefined) load(cursor);
   };
 
   const exportHref = (format: "jsonl" | "csv") => {
@@ -217,47 +197,29 @@ export function AuditPage() {
           </a>
         </div>
       </div>
-      {failure === undefined ? null : (
-        <p className="error" role="alert">
-          Could not load events: {failure}
-        </p>
-      )}
-      <div className="table-scroll">
-        <table className="data" aria-label="Audit events, newest first">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Type</th>
-              <th scope="col">Code</th>
-              <th scope="col">User</th>
-              <th scope="col">Node</th>
-              <th scope="col">Summary</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((event, index) => (
-              <tr
-                key={event.uid ?? `${event.time}-${index}`}
-                className="clickable"
-                tabIndex={0}
-                aria-label={`${event.summary}: open the event's JSON`}
-                aria-haspopup="dialog"
-                onClick={() => setSelected(event)}
-                onKeyDown={activateOnKey(() => setSelected(event))}
-              >
-                <td>
-                  <time dateTime={event.time}>{formatTime(event.time)}</time>
-                </td>
-                <td>{event.event}</td>
-                <td>{event.code ?? ""}</td>
-                <td>{event.user ?? ""}</td>
-                <td>{event.server_hostname ?? event.server_id ?? ""}</td>
-                <td className="summary">{event.summary}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ErrorAlert failure={failure} what="Could not load events" />
+      <DataTable
+        label="Audit events, newest first"
+        head={<ColumnHeads names={["Time", "Type", "Code", "User", "Node", "Summary"]} />}
+      >
+        {events.map((event, index) => (
+          <OpeningRow
+            key={event.uid ?? `${event.time}-${index}`}
+            label={`${event.summary}: open the event's JSON`}
+            opensDialog
+            onOpen={() => setSelected(event)}
+          >
+            <td>
+              <time dateTime={event.time}>{formatTime(event.time)}</time>
+            </td>
+            <td>{event.event}</td>
+            <td>{event.code ?? ""}</td>
+            <td>{event.user ?? ""}</td>
+            <td>{event.server_hostname ?? event.server_id ?? ""}</td>
+            <td className="summary">{event.summary}</td>
+          </OpeningRow>
+        ))}
+      </DataTable>
       {!loading && failure === undefined && events.length === 0 ? (
         <p>No events match these filters.</p>
       ) : null}

@@ -3,8 +3,12 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { z } from "zod";
 import { apiGet, apiSend, errorMessage } from "../api";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { OtpCodeField, PasswordField, SubmitButton } from "../components/FormControls";
+import { NarrowPage } from "../components/NarrowPage";
 import { formatTime } from "../format";
 import { Link, loginPath } from "../router";
+import { useSubmit } from "../submit";
 
 const inviteSchema = z.object({
   user: z.string(),
@@ -52,8 +56,7 @@ export function InvitePage(props: { token: string; kind: "invite" | "reset" }) {
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [code, setCode] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
+  const { busy, failure, setFailure, submit } = useSubmit();
   const [done, setDone] = useState<string>();
 
   useEffect(() => {
@@ -65,25 +68,21 @@ export function InvitePage(props: { token: string; kind: "invite" | "reset" }) {
     }).then(setInvite, (error: unknown) => setLoadFailure(errorMessage(error)));
   }, [props.token, props.kind]);
 
-  const submit = (event: FormEvent) => {
+  const setUp = (event: FormEvent) => {
     event.preventDefault();
     if (password !== confirm) {
       setFailure("the two passwords do not match");
       return;
     }
-    setBusy(true);
-    setFailure(undefined);
     const body = { token: props.token, password, ...(code === "" ? {} : { otp_token: code }) };
-    apiSend("POST", "/webapi/users/invites/complete", body, {
-      schema: completeSchema,
-      redirectOn401: false,
-      anonymous: true,
-    }).then(
+    submit(
+      () =>
+        apiSend("POST", "/webapi/users/invites/complete", body, {
+          schema: completeSchema,
+          redirectOn401: false,
+          anonymous: true,
+        }),
       (completed) => setDone(completed.user),
-      (error: unknown) => {
-        setFailure(errorMessage(error));
-        setBusy(false);
-      },
     );
   };
 
@@ -92,84 +91,60 @@ export function InvitePage(props: { token: string; kind: "invite" | "reset" }) {
 
   if (loadFailure !== undefined) {
     return (
-      <main id="main" className="narrow-page">
-        <h1>{heading}</h1>
+      <NarrowPage title={heading}>
         <p className="error" role="alert">
           This link cannot be used: {loadFailure}. Ask your cluster administrator for a new one.
         </p>
-      </main>
+      </NarrowPage>
     );
   }
   if (invite === undefined) {
     return (
-      <main id="main" className="narrow-page">
-        <h1>{heading}</h1>
+      <NarrowPage title={heading}>
         <p aria-live="polite">Loading the invite…</p>
-      </main>
+      </NarrowPage>
     );
   }
   if (done !== undefined) {
     return (
-      <main id="main" className="narrow-page">
-        <h1>{heading}</h1>
+      <NarrowPage title={heading}>
         <p role="status">
           The password of {done} is set. <Link to={loginPath()}>Log in</Link>
         </p>
-      </main>
+      </NarrowPage>
     );
   }
   return (
-    <main id="main" className="narrow-page">
-      <h1>{heading}</h1>
+    <NarrowPage title={heading}>
       <p>
         Choose a password for <strong>{invite.user}</strong>. This link works once, until{" "}
         <time dateTime={invite.expires}>{formatTime(invite.expires)}</time>.
       </p>
-      <form className="stacked" onSubmit={submit} aria-label="Set your password">
-        <label>
-          New password
-          <input
-            type="password"
-            autoComplete="new-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        <label>
-          Confirm the password
-          <input
-            type="password"
-            autoComplete="new-password"
-            required
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-          />
-        </label>
+      <form className="stacked" onSubmit={setUp} aria-label="Set your password">
+        <PasswordField
+          label="New password"
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
+        />
+        <PasswordField
+          label="Confirm the password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={setConfirm}
+        />
         <OtpSetup invite={invite} />
         {invite.otp_secret === undefined ? null : (
-          <label>
-            {invite.otp_required ? "Code from the app" : "Code from the app (optional)"}
-            <input
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="\d{6}"
-              title="the 6-digit code from your authenticator app"
-              required={invite.otp_required}
-              value={code}
-              onChange={(e) => setCode(e.target.value.trim())}
-            />
-          </label>
+          <OtpCodeField
+            label={invite.otp_required ? "Code from the app" : "Code from the app (optional)"}
+            required={invite.otp_required}
+            value={code}
+            onChange={setCode}
+          />
         )}
-        {failure === undefined ? null : (
-          <p className="error" role="alert">
-            {failure}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Saving…" : "Set password"}
-        </button>
+        <ErrorAlert failure={failure} />
+        <SubmitButton busy={busy} label="Set password" busyLabel="Saving…" />
       </form>
-    </main>
+    </NarrowPage>
   );
 }

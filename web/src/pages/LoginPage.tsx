@@ -1,8 +1,12 @@
 // Log in with a password, and the authenticator app's code when the cluster asks for one.
 import { useEffect, useState, type FormEvent } from "react";
-import { apiSend, errorMessage } from "../api";
+import { apiSend } from "../api";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { OtpCodeField, PasswordField, SubmitButton } from "../components/FormControls";
+import { NarrowPage } from "../components/NarrowPage";
 import { safeNext, useLocation } from "../router";
 import { sessionSchema, type Ping, type Session } from "../session";
+import { useSubmit } from "../submit";
 
 export function LoginPage(props: { ping: Ping; onLogin: (session: Session, to: string) => void }) {
   const { search } = useLocation();
@@ -10,34 +14,28 @@ export function LoginPage(props: { ping: Ping; onLogin: (session: Session, to: s
   const [user, setUser] = useState("");
   const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
+  const { busy, failure, submit } = useSubmit();
 
   useEffect(() => {
     document.title = "Log in · Teleport";
   }, []);
 
-  const submit = (event: FormEvent) => {
+  const logIn = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setFailure(undefined);
     const body = { user, password, ...(code === "" ? {} : { otp_token: code }) };
-    apiSend("POST", "/webapi/sessions/web", body, {
-      schema: sessionSchema,
-      redirectOn401: false,
-    }).then(
+    submit(
+      () =>
+        apiSend("POST", "/webapi/sessions/web", body, {
+          schema: sessionSchema,
+          redirectOn401: false,
+        }),
       (session) => props.onLogin(session, safeNext(search.get("next"))),
-      (error: unknown) => {
-        setFailure(errorMessage(error));
-        setBusy(false);
-      },
     );
   };
 
   return (
-    <main id="main" className="narrow-page">
-      <h1>Log in to {props.ping.cluster_name}</h1>
-      <form className="stacked" onSubmit={submit} aria-label="Log in">
+    <NarrowPage title={`Log in to ${props.ping.cluster_name}`}>
+      <form className="stacked" onSubmit={logIn} aria-label="Log in">
         <label>
           User name
           <input
@@ -49,43 +47,29 @@ export function LoginPage(props: { ping: Ping; onLogin: (session: Session, to: s
             onChange={(e) => setUser(e.target.value)}
           />
         </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <PasswordField
+          label="Password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         {secondFactor === "off" ? null : (
-          <label>
-            {secondFactor === "otp"
-              ? "One-time code"
-              : "One-time code (if you set up an authenticator app)"}
-            <input
-              name="otp"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="\d{6}"
-              title="the 6-digit code from your authenticator app"
-              required={secondFactor === "otp"}
-              value={code}
-              onChange={(e) => setCode(e.target.value.trim())}
-            />
-          </label>
+          <OtpCodeField
+            label={
+              secondFactor === "otp"
+                ? "One-time code"
+                : "One-time code (if you set up an authenticator app)"
+            }
+            name="otp"
+            required={secondFactor === "otp"}
+            value={code}
+            onChange={setCode}
+          />
         )}
-        {failure === undefined ? null : (
-          <p className="error" role="alert">
-            {failure}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Logging in…" : "Log in"}
-        </button>
+        <ErrorAlert failure={failure} />
+        <SubmitButton busy={busy} label="Log in" busyLabel="Logging in…" />
       </form>
-    </main>
+    </NarrowPage>
   );
 }

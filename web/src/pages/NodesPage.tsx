@@ -2,6 +2,8 @@
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { apiGet, errorMessage } from "../api";
+import { ColumnHeads, DataTable } from "../components/DataTable";
+import { ErrorAlert } from "../components/ErrorAlert";
 import { sitePath, useSession } from "../session";
 
 const nodeSchema = z.object({
@@ -30,11 +32,7 @@ export function NodesPage() {
   return (
     <section className="page">
       <h1>Nodes</h1>
-      {failure === undefined ? null : (
-        <p className="error" role="alert">
-          Could not load nodes: {failure}
-        </p>
-      )}
+      <ErrorAlert failure={failure} what="Could not load nodes" />
       {nodes === undefined ? (
         failure === undefined ? (
           <p aria-live="polite">Loading nodes…</p>
@@ -42,34 +40,23 @@ export function NodesPage() {
       ) : nodes.length === 0 ? (
         <p>No nodes you may access have joined the cluster.</p>
       ) : (
-        <div className="table-scroll">
-          <table className="data" aria-label="Nodes">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Address</th>
-                <th scope="col">Labels</th>
-              </tr>
-            </thead>
-            <tbody>
-              {nodes.map((node) => (
-                <tr key={node.id}>
-                  <td>{node.hostname}</td>
-                  <td>{node.addr}</td>
-                  <td>
-                    <ul className="labels" aria-label={`Labels of ${node.hostname}`}>
-                      {Object.entries(node.labels).map(([key, value]) => (
-                        <li key={key}>
-                          {key}={value}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Nodes" head={<ColumnHeads names={["Name", "Address", "Labels"]} />}>
+          {nodes.map((node) => (
+            <tr key={node.id}>
+              <td>{node.hostname}</td>
+              <td>{node.addr}</td>
+              <td>
+                <ul className="labels" aria-label={`Labels of ${node.hostname}`}>
+                  {Object.entries(node.labels).map(([key, value]) => (
+                    <li key={key}>
+                      {key}={value}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

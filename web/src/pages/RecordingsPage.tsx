@@ -4,8 +4,10 @@
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { apiGet, errorMessage } from "../api";
+import { DataTable, OpeningRow } from "../components/DataTable";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { TextField } from "../components/FormControls";
 import { formatDuration, formatTime } from "../format";
-import { activateOnKey } from "../keys";
 import { BASE, navigate, useLocation } from "../router";
 import { sitePath, useSession } from "../session";
 
@@ -159,22 +161,14 @@ export function RecordingsPage() {
     <section className="page">
       <h1>{own ? "My sessions" : "Session recordings"}</h1>
       <form className="filters" aria-label="Recording filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          User
-          <input type="text" value={view.user} onChange={(e) => change({ user: e.target.value })} />
-        </label>
-        <label>
-          Node
-          <input type="text" value={view.node} onChange={(e) => change({ node: e.target.value })} />
-        </label>
-        <label>
-          Text
-          <input
-            type="search"
-            value={view.text}
-            onChange={(e) => change({ text: e.target.value })}
-          />
-        </label>
+        <TextField label="User" value={view.user} onChange={(user) => change({ user })} />
+        <TextField label="Node" value={view.node} onChange={(node) => change({ node })} />
+        <TextField
+          label="Text"
+          type="search"
+          value={view.text}
+          onChange={(text) => change({ text })}
+        />
       </form>
       <p aria-live="polite">
         {recordings === undefined
@@ -183,58 +177,41 @@ export function RecordingsPage() {
             : ""
           : `${shown.length} of ${recordings.length} recording${recordings.length === 1 ? "" : "s"}`}
       </p>
-      {failure === undefined ? null : (
-        <p className="error" role="alert">
-          Could not load recordings: {failure}
-        </p>
-      )}
-      <div className="table-scroll">
-        <table className="data" aria-label="Session recordings">
-          <thead>
-            <tr>
-              {COLUMNS.map((column) => (
-                <th
-                  key={column.key}
-                  scope="col"
-                  className={column.numeric ? "numeric" : undefined}
-                  aria-sort={
-                    column === view.sort
-                      ? view.dir === "asc"
-                        ? "ascending"
-                        : "descending"
-                      : undefined
-                  }
-                >
-                  <button type="button" className="sort" onClick={() => sortBy(column)}>
-                    {column.label}
-                    <span aria-hidden="true">
-                      {column === view.sort ? (view.dir === "asc" ? " ▲" : " ▼") : ""}
-                    </span>
-                  </button>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((recording) => (
-              <tr
-                key={recording.sid}
-                className="clickable"
-                tabIndex={0}
-                aria-label={`Session of ${recording.user} as ${recording.login} on ${recording.server_hostname} at ${formatTime(recording.start)}: open the player`}
-                onClick={() => open(recording)}
-                onKeyDown={activateOnKey(() => open(recording))}
-              >
-                {COLUMNS.map((column) => (
-                  <td key={column.key} className={column.numeric ? "numeric" : undefined}>
-                    {column.cell ? column.cell(recording) : column.value(recording)}
-                  </td>
-                ))}
-              </tr>
+      <ErrorAlert failure={failure} what="Could not load recordings" />
+      <DataTable
+        label="Session recordings"
+        head={COLUMNS.map((column) => (
+          <th
+            key={column.key}
+            scope="col"
+            className={column.numeric ? "numeric" : undefined}
+            aria-sort={
+              column === view.sort ? (view.dir === "asc" ? "ascending" : "descending") : undefined
+            }
+          >
+            <button type="button" className="sort" onClick={() => sortBy(column)}>
+              {column.label}
+              <span aria-hidden="true">
+                {column === view.sort ? (view.dir === "asc" ? " ▲" : " ▼") : ""}
+              </span>
+            </button>
+          </th>
+        ))}
+      >
+        {shown.map((recording) => (
+          <OpeningRow
+            key={recording.sid}
+            label={`Session of ${recording.user} as ${recording.login} on ${recording.server_hostname} at ${formatTime(recording.start)}: open the player`}
+            onOpen={() => open(recording)}
+          >
+            {COLUMNS.map((column) => (
+              <td key={column.key} className={column.numeric ? "numeric" : undefined}>
+                {column.cell ? column.cell(recording) : column.value(recording)}
+              </td>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </OpeningRow>
+        ))}
+      </DataTable>
       {recordings !== undefined && shown.length === 0 ? (
         <p>
           {recordings.length === 0 ? "No recordings yet." : "No recordings match these filters."}
