@@ -20,6 +20,29 @@ async function columnTexts(page: Page, table: string, column: number): Promise<s
     .allInnerTexts();
 }
 
+/** Clicks "Load more" until every matching event is shown: the rows' count. */
+async function showEveryRow(page: Page, table: string): Promise<number> {
+  const rows = page.getByRole("table", { name: table }).locator("tbody tr");
+  const loadMore = page.getByRole("button", { name: "Load more" });
+  while (await loadMore.isVisible()) {
+    const before = await rows.count();
+    await loadMore.click();
+    await rows.nth(before).waitFor();
+  }
+  return rows.count();
+}
+
+/** `ms` as a datetime-local input's value in the browser's time zone (to the second). */
+function localInputValue(page: Page, ms: number): Promise<string> {
+  // As text: the browser's globals are not this file's.
+  return page.evaluate<string>(`(() => {
+    const date = new Date(${ms});
+    const pad = (n) => String(n).padStart(2, "0");
+    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) +
+      "T" + pad(date.getHours()) + ":" + pad(date.getMinutes()) + ":" + pad(date.getSeconds());
+  })()`);
+}
+
 describe("web UI in chromium", { skip: browserSkipReason() }, () => {
   const { fixture, newPage } = useWebUiSuite();
 
@@ -103,14 +126,7 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
 
     // "Load more" pages on (a shell's start-up alone runs more commands than one page holds)
     // until every matching event is shown.
-    const rows = page.getByRole("table", { name: table }).locator("tbody tr");
-    const loadMore = page.getByRole("button", { name: "Load more" });
-    while (await loadMore.isVisible()) {
-      const before = await rows.count();
-      await loadMore.click();
-      await rows.nth(before).waitFor();
-    }
-    const shown = await rows.count();
+    const shown = await showEveryRow(page, table);
     const { events: commands } = await admin.searchEvents({
       sid,
       types: "session.command",
@@ -171,6 +187,86 @@ describe("web UI in chromium", { skip: browserSkipReason() }, () => {
       "({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })",
     );
     assert.deepEqual(stored, { local: 0, session: 0, cookie: "" });
+  });
+
+  it("filters by several event types and a time range, kept in the URL over a reload", async () => {
+    const { alice, sid, admin } = fixture();
+    const types = ["session.command", "session.network"];
+    const { events } = await admin.searchEvents({ sid, limit: "10000" });
+    const matching = events.filter((e) => types.includes(String(e["event"])));
+    const times = events.map((e) => Date.parse(String(e["time"])));
+    // Whole seconds (what the inputs take) around every event of the session.
+    const start = Math.floor(Math.min(...times) / 1000) * 1000;
+    const end = Math.floor(Math.max(...times) / 1000) * 1000 + 1000;
+
+    // The inputs are in local time and the URL in UTC: a zone 5.5 h from UTC tells them apart.
+    const page = await newPage(undefined, "Asia/Kolkata");
+    assert.equal(await page.evaluate<number>("new Date().getTimezoneOffset()"), -330);
+    await fixture().logIn(page, alice);
+    await page.waitForURL(/\/web\/audit$/);
+    const table = "Audit events, newest first";
+    const rows = page.getByRole("table", { name: table }).locator("tbody tr");
+    const apply = () => page.getByRole("button", { name: "Apply filters" }).click();
+
+    await page.getByLabel("Session ID").fill(sid);
+    await page.getByText(/^Event types \(/).click();
+    for (const type of types) await page.getByLabel(type, { exact: true }).check();
+    await page.getByText("Event types (2 selected)").waitFor();
+    await apply();
+    await page.waitForURL((url) => url.searchParams.get("types") === types.join(","));
+    await rows.first().waitFor();
+    await screenshot(page, "audit-log-two-types");
+    assert.equal(await showEveryRow(page, table), matching.length, "every event of both types");
+    assert.deepEqual(
+      [...new Set(await columnTexts(page, table, 2))].sort(),
+      types,
+      "rows of both types and of no other",
+    );
+
+    // A range that ends a minute before the session began: none of its events.
+    const before = {
+      from: await localInputValue(page, start - 3_600_000),
+      to: await localInputValue(page, start - 60_000),
+    };
+    await page.getByLabel("From (local time)").fill(before.from);
+    await page.getByLabel("To (local time)").fill(before.to);
+    await apply();
+    await page.waitForURL(
+      (url) => url.searchParams.get("to") === new Date(start - 60_000).toISOString(),
+    );
+    await page.getByText("No events match these filters.").waitFor();
+    assert.equal(await rows.count(), 0);
+
+    // A range around the session: its events again.
+    const around = {
+      from: await localInputValue(page, start),
+      to: await localInputValue(page, end),
+    };
+    await page.getByLabel("From (local time)").fill(around.from);
+    await page.getByLabel("To (local time)").fill(around.to);
+    await apply();
+    await page.waitForURL(
+      (url) =>
+        url.searchParams.get("from") === new Date(start).toISOString() &&
+        url.searchParams.get("to") === new Date(end).toISOString(),
+    );
+    await rows.first().waitFor();
+    await screenshot(page, "audit-log-time-range");
+    assert.equal(await showEveryRow(page, table), matching.length, "the range holds them all");
+
+    // A reload shows the same filters and rows: they live in the URL.
+    const url = page.url();
+    await page.reload();
+    await rows.first().waitFor();
+    assert.equal(page.url(), url);
+    assert.equal(await page.getByLabel("From (local time)").inputValue(), around.from);
+    assert.equal(await page.getByLabel("To (local time)").inputValue(), around.to);
+    assert.equal(await page.getByLabel("Session ID").inputValue(), sid);
+    await page.getByText("Event types (2 selected)").click();
+    for (const type of types) {
+      assert.ok(await page.getByLabel(type, { exact: true }).isChecked(), `${type} is checked`);
+    }
+    assert.equal(await showEveryRow(page, table), matching.length);
   });
 
   it("lists the session's recording with its event counts and opens the player", async () => {

@@ -50,8 +50,14 @@ export function requireWebDist(): void {
 export interface BrowserHandle {
   browser: Browser;
   pid: number;
-  /** A fresh context (cookies of its own) that accepts the proxy's self-signed certificate. */
-  newContext(viewport?: { width: number; height: number }): Promise<BrowserContext>;
+  /**
+   * A fresh context (cookies of its own) that accepts the proxy's self-signed certificate; its
+   * local time is `timezoneId`'s (an IANA name), else this host's.
+   */
+  newContext(
+    viewport?: { width: number; height: number },
+    timezoneId?: string,
+  ): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -110,8 +116,8 @@ export async function launchBrowser(): Promise<BrowserHandle> {
   return {
     browser,
     pid,
-    newContext(viewport = { width: 1280, height: 800 }) {
-      return browser.newContext({ ignoreHTTPSErrors: true, viewport });
+    newContext(viewport = { width: 1280, height: 800 }, timezoneId) {
+      return browser.newContext({ ignoreHTTPSErrors: true, viewport, timezoneId });
     },
     async close() {
       await browser.close().catch(() => undefined);
@@ -281,30 +287,56 @@ export async function startWebUiFixture(): Promise<WebUiFixture> {
   }
 }
 
-export interface WebUiSuite {
-  /** The started cluster (fails the test when it did not start). */
-  fixture(): WebUiFixture;
-  /** A page in a fresh browser context (no cookies), closed when the suite ends. */
-  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+export interface BrowserSuite {
+  /** A page in a fresh browser context (no cookies, see newContext), closed when the suite ends. */
+  newPage(viewport?: { width: number; height: number }, timezoneId?: string): Promise<Page>;
 }
 
 /**
- * Call at describe level: the web UI cluster and the browser start in before() and stop, with
- * every context opened through newPage, in after().
+ * Call at describe level: chromium starts in before() and stops, with every context opened
+ * through newPage, in after().
  */
-export function useWebUiSuite(): WebUiSuite {
-  let fixture: WebUiFixture | undefined;
+export function useBrowser(): BrowserSuite {
   let browser: BrowserHandle | undefined;
   const contexts: BrowserContext[] = [];
 
   before(async () => {
-    fixture = await startWebUiFixture();
     browser = await launchBrowser();
   });
 
   after(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
+  });
+
+  return {
+    async newPage(viewport, timezoneId) {
+      assert.ok(browser, "the browser started");
+      const context = await browser.newContext(viewport, timezoneId);
+      contexts.push(context);
+      return context.newPage();
+    },
+  };
+}
+
+export interface WebUiSuite extends BrowserSuite {
+  /** The started cluster (fails the test when it did not start). */
+  fixture(): WebUiFixture;
+}
+
+/**
+ * Call at describe level: the browser and the web UI cluster start in before() and stop in
+ * after(), the browser first (its connections to the proxy go before the proxy does).
+ */
+export function useWebUiSuite(): WebUiSuite {
+  const { newPage } = useBrowser();
+  let fixture: WebUiFixture | undefined;
+
+  before(async () => {
+    fixture = await startWebUiFixture();
+  });
+
+  after(async () => {
     await fixture?.close();
   });
 
@@ -313,11 +345,6 @@ export function useWebUiSuite(): WebUiSuite {
       assert.ok(fixture, "the cluster started");
       return fixture;
     },
-    async newPage(viewport) {
-      assert.ok(browser, "the browser started");
-      const context = await browser.newContext(viewport);
-      contexts.push(context);
-      return context.newPage();
-    },
+    newPage,
   };
 }

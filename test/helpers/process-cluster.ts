@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AuthClient } from "../../src/auth/index.js";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
+import type { SecondFactor } from "../../src/config/index.js";
 import { nodeConfigYaml } from "../integration/node-fixture.js";
 import { spawnTeleport } from "./daemon.js";
 import { freePort } from "./net.js";
@@ -62,7 +63,9 @@ export interface ProcessCluster {
   nodeName: string;
   /** The node's SSH port on 127.0.0.1. */
   nodePort: number;
-  /** `tctl users add`, then the invite completed with `password`. */
+  /** `tctl users add`: the token of the invite link it printed (`/web/invite/TOKEN`). */
+  addUserInvite(name: string, options: { roles: string[]; logins: string[] }): Promise<string>;
+  /** `tctl users add`, then the invite completed with `password` (no second factor). */
   addPasswordUser(
     name: string,
     options: { roles: string[]; logins: string[]; password: string },
@@ -70,7 +73,14 @@ export interface ProcessCluster {
   close(): Promise<void>;
 }
 
-export async function startProcessCluster(): Promise<ProcessCluster> {
+export interface ProcessClusterOptions {
+  /** auth_service.authentication.second_factor; the config's default (off) when not given. */
+  secondFactor?: SecondFactor;
+}
+
+export async function startProcessCluster(
+  options: ProcessClusterOptions = {},
+): Promise<ProcessCluster> {
   if (findCgroup2Mount() === undefined) {
     throw new Error("no cgroup2 mount: enhanced recording needs one");
   }
@@ -95,7 +105,18 @@ export async function startProcessCluster(): Promise<ProcessCluster> {
       teleportYaml({
         nodename: "auth-proxy",
         dataDir: authDataDir,
-        auth: { clusterName, listenAddr: authAddr },
+        auth: {
+          clusterName,
+          listenAddr: authAddr,
+          lines:
+            options.secondFactor === undefined
+              ? []
+              : [
+                  "  authentication:",
+                  "    type: local",
+                  `    second_factor: ${options.secondFactor}`,
+                ],
+        },
         proxy: {
           webListenAddr: `127.0.0.1:${webPort}`,
           listenAddr: `127.0.0.1:${await freePort()}`,
@@ -130,6 +151,9 @@ export async function startProcessCluster(): Promise<ProcessCluster> {
       admin,
       nodeName,
       nodePort,
+      addUserInvite(name, user) {
+        return addUserInvite(authConfig, name, user);
+      },
       async addPasswordUser(name, user) {
         const invite = await addUserInvite(authConfig, name, user);
         await admin.completeInvite(invite, user.password);
