@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import type { DownloadedRecording } from "../auth/index.js";
 import { Option, type Command } from "commander";
 import { eventJsonLine } from "../events/index.js";
 import {
@@ -24,15 +25,10 @@ interface PlayOptions {
 }
 
 /** A recording of the cluster, downloaded into a local folder for playing. */
-export interface ClusterDownload {
-  dir: string;
-  remove(): Promise<void>;
-}
-
 /** Where `tsh play SID` gets recordings of the cluster from. */
 export interface ClusterRecordings {
   /** Downloads session `sid`; undefined when not logged in (then --data-dir is searched). */
-  fetch(sid: string, command: Command): Promise<ClusterDownload | undefined>;
+  fetch(sid: string, command: Command): Promise<DownloadedRecording | undefined>;
 }
 
 /** A path to a recording rather than a session id. */

@@ -49,7 +49,11 @@ import {
   type UserCertsResponse,
   type UserRecord,
 } from "../api/index.js";
-import { downloadRecording } from "./download.js";
+import {
+  downloadRecording,
+  downloadRecordingToTemp,
+  type DownloadedRecording,
+} from "./download.js";
 import { Transport, type TransportOptions } from "./transport.js";
 
 export type AuthClientOptions = TransportOptions;
@@ -215,6 +219,11 @@ export class AuthClient {
    */
   downloadRecording(sid: string, dir: string): Promise<RecordingEntry> {
     return downloadRecording(this, sid, dir);
+  }
+
+  /** downloadRecording into a temporary folder; the caller removes it once played. */
+  downloadRecordingToTemp(sid: string): Promise<DownloadedRecording> {
+    return downloadRecordingToTemp(this, sid);
   }
 
   status(): Promise<StatusResponse> {

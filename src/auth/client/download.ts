@@ -2,7 +2,8 @@
 // plays: the index first (auth logs that read as one playback), then the data files, each
 // streamed to disk and renamed into place only once whole.
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -53,4 +54,26 @@ export async function downloadRecording(
     await rename(partial, join(dir, name));
   }
   return entry;
+}
+
+/** A recording downloaded into a temporary folder, and how to remove it once played. */
+export interface DownloadedRecording {
+  dir: string;
+  remove(): Promise<void>;
+}
+
+/** downloadRecording into a new temporary folder (removed again if the download fails). */
+export async function downloadRecordingToTemp(
+  source: RecordingSource,
+  sid: string,
+): Promise<DownloadedRecording> {
+  const dir = await mkdtemp(join(tmpdir(), "teleport-recording-"));
+  const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  try {
+    await downloadRecording(source, sid, dir);
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return { dir, remove };
 }

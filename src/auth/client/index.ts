@@ -13,3 +13,4 @@ export {
 export { discoverCaPin } from "./discover-pin.js";
 export { errorCode, unreachableReason } from "./net-errors.js";
 export { signIdentityFile } from "./sign-identity.js";
+export type { DownloadedRecording } from "./download.js";

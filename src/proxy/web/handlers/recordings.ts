@@ -3,9 +3,6 @@
 // as asciicast v2 (a header line, then one [seconds, "o" | "r" | "m", data] line per output,
 // resize or command marker) or as the web player's timeline (output and the session's events on
 // one clock, see timeline.ts). Auth logs each playback (session.recording.access).
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Readable } from "node:stream";
 import { isSafeSessionId, type RecordingEntry } from "../../../auth/index.js";
 import type { Logger } from "../../../log/index.js";
@@ -39,10 +36,9 @@ async function readRecording(
   sid: string,
   logger: Logger,
 ): Promise<RecordedEvent[]> {
-  const dir = await mkdtemp(join(tmpdir(), "teleport-playback-"));
+  const download = await request.session.auth.downloadRecordingToTemp(sid);
   try {
-    await request.session.auth.downloadRecording(sid, dir);
-    const reader = await RecordingReader.open(dir, { sid });
+    const reader = await RecordingReader.open(download.dir, { sid });
     const { events, problems } = await reader.readAll();
     for (const problem of problems) {
       // What could be read is played, as tsh play does; the damage is on record here.
@@ -53,7 +49,7 @@ async function readRecording(
     }
     return events;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await download.remove();
   }
 }
 
