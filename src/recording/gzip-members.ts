@@ -3,6 +3,7 @@
 // bad bytes, and loses everything of the last member of a file cut short.)
 import { open } from "node:fs/promises";
 import { constants, crc32, gzip, inflateRawSync } from "node:zlib";
+import { gzipLevelFor } from "./compressibility.js";
 
 /** Why a gzip file could not be read to its end. */
 export class GzipDamage extends Error {
@@ -20,11 +21,11 @@ export class GzipDamage extends Error {
 /**
  * Compresses data as one gzip member, at zlib's fastest level: measured on terminal text it is
  * three times as fast as the default level for output ~20 % larger, and it runs while the session
- * is producing output.
+ * is producing output. Bytes that would not shrink are stored (compressibility.ts).
  */
 export function gzipMember(data: Uint8Array): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    gzip(data, { level: constants.Z_BEST_SPEED }, (err, result) =>
+    gzip(data, { level: gzipLevelFor(data) }, (err, result) =>
       err ? reject(err) : resolve(result),
     );
   });

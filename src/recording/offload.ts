@@ -4,7 +4,7 @@
 // third of its time. The bytes stay in shared memory (byte-queue.ts): a job passes views only.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { constants } from "node:zlib";
+import { gzipLevelFor } from "./compressibility.js";
 
 // Plain JavaScript run with `eval`: the same source works from dist/ and under tsx, whose
 // loader a worker of Node 20 does not inherit.
@@ -22,7 +22,7 @@ parentPort.on("message", (job) => {
       });
       parentPort.postMessage({ id: job.id, digests });
     } else {
-      const members = job.inputs.map((part) => gzipSync(part, { level: ${constants.Z_BEST_SPEED} }));
+      const members = job.inputs.map((part, i) => gzipSync(part, { level: job.levels[i] }));
       parentPort.postMessage({ id: job.id, members });
     }
   } catch (err) {
@@ -111,10 +111,10 @@ function thread(): OffloadThread {
   return started;
 }
 
-function run(op: "digest" | "gzip", inputs: unknown[]): Promise<Reply> {
+function run(op: "digest" | "gzip", inputs: unknown[], extra: object = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const id = nextId++;
-    thread().run(id, { id, op, inputs }, { resolve, reject });
+    thread().run(id, { id, op, inputs, ...extra }, { resolve, reject });
   });
 }
 
@@ -127,9 +127,10 @@ export async function digestOffThread(inputs: Uint8Array[][]): Promise<string[]>
   return reply.digests;
 }
 
-/** Each part compressed as one gzip member (fastest level, as gzipMember). */
+/** Each part compressed as one gzip member, at the level gzipMember would use. */
 export async function gzipOffThread(parts: Uint8Array[]): Promise<Buffer[]> {
-  const reply = await run("gzip", parts);
+  // Judged here (12 KiB read per part), by the same function as gzipMember.
+  const reply = await run("gzip", parts, { levels: parts.map(gzipLevelFor) });
   if (!("members" in reply) || reply.members.length !== parts.length) {
     throw new Error("the recording's worker thread answered a gzip job with something else");
   }

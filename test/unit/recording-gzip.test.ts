@@ -2,8 +2,12 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { gzipSync } from "node:zlib";
-import { gunzipMembers, GzipDamage } from "../../src/recording/gzip-members.js";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import { constants, gunzipSync, gzip, gzipSync } from "node:zlib";
+import { gzipLevelFor } from "../../src/recording/compressibility.js";
+import { gunzipMembers, gzipMember, GzipDamage } from "../../src/recording/gzip-members.js";
+import { gzipOffThread } from "../../src/recording/offload.js";
 import { tempDir } from "../helpers/tmp.js";
 
 async function read(path: string): Promise<{ data: string[]; damage?: GzipDamage }> {
@@ -59,5 +63,49 @@ describe("gzip members", () => {
     const result = await read(file("junk.gz", Buffer.concat([one, Buffer.from("junk")])));
     assert.deepEqual(result.data, ["first member\n"]);
     assert.equal(result.damage?.kind, "corrupt");
+  });
+});
+
+describe("gzip level of a recorded block", () => {
+  const MiB = 1024 * 1024;
+  const text = Buffer.from(
+    "total 48\ndrwxr-xr-x 2 alice alice 4096 Nov 26 10:00 src\n-rw-r--r-- 1 alice alice 812 README.md\n"
+      .repeat(MiB / 80)
+      .slice(0, MiB),
+  );
+  const random = randomBytes(MiB);
+  // zlib's output for one input and level is always the same bytes, so a member shows its level.
+  const member = (data: Buffer, level: number): Buffer => gzipSync(data, { level });
+
+  it("stores random (compressed, encrypted) bytes, which deflate cannot shrink", () => {
+    assert.equal(gzipLevelFor(random), constants.Z_NO_COMPRESSION);
+  });
+
+  it("deflates text, zeros, and blocks too small to judge", () => {
+    assert.equal(gzipLevelFor(text), constants.Z_BEST_SPEED);
+    assert.equal(gzipLevelFor(Buffer.alloc(MiB)), constants.Z_BEST_SPEED);
+    assert.equal(gzipLevelFor(randomBytes(8 * 1024)), constants.Z_BEST_SPEED);
+  });
+
+  it("deflates a block that is text at its start, middle or end", () => {
+    for (const at of [0, MiB / 2 - 2048, MiB - 4096]) {
+      const mixed = Buffer.from(random);
+      text.copy(mixed, at, 0, 4096);
+      assert.equal(gzipLevelFor(mixed), constants.Z_BEST_SPEED, `text at ${at}`);
+    }
+  });
+
+  it("compresses on the worker thread and in gzipMember at the chosen level", async () => {
+    const [offRandom, offText] = await gzipOffThread([random, text]);
+    assert.ok(offRandom && offText);
+    assert.deepEqual(offRandom, member(random, constants.Z_NO_COMPRESSION));
+    assert.deepEqual(offText, member(text, constants.Z_BEST_SPEED));
+    // gzip() works in chunks, so its stored blocks are cut unlike gzipSync's.
+    assert.deepEqual(
+      await gzipMember(random),
+      await promisify(gzip)(random, { level: constants.Z_NO_COMPRESSION }),
+    );
+    assert.deepEqual(gunzipSync(offRandom), random);
+    assert.ok(offText.length < text.length / 10, "text is still compressed");
   });
 });
