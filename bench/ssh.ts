@@ -2,7 +2,7 @@
 // on a time).
 //
 //   node --import tsx bench/ssh.ts [--quick] [--runs N] [--latency-runs N] [--login NAME]
-//                                  [--kex ALG|default]
+//                                  [--kex ALG|default] [--data zero|random]
 //
 // In one run, on this host: an auth server and two nodes in this process (enhanced recording off,
 // and on), and OpenSSH's sshd on its own config, trusting the cluster's user CA, so one user
@@ -47,7 +47,11 @@ interface BenchOptions {
   login: string | undefined;
   /** The key exchange every connection uses; undefined: the client's default. */
   kex: string | undefined;
+  /** Where the bulk bytes come from: /dev/zero, or /dev/urandom (output that does not compress). */
+  source: string;
 }
+
+const SOURCES: Record<string, string> = { zero: "/dev/zero", random: "/dev/urandom" };
 
 const USAGE = `usage: node --import tsx bench/ssh.ts [options]
   --runs N          throughput runs per server (default 5; 2 with --quick)
@@ -58,6 +62,8 @@ const USAGE = `usage: node --import tsx bench/ssh.ts [options]
   --kex ALG|default key exchange for every connection (default curve25519-sha256, which
                     both servers implement); "default" leaves it to the client, which then
                     agrees on a different one with each server
+  --data zero|random  the bulk bytes: zeros (default), or random bytes from /dev/urandom,
+                    output that does not compress (as \`tar czf -\` or a binary gives)
   -h, --help        this text`;
 
 function count(value: string | undefined, fallback: number, name: string): number {
@@ -69,6 +75,12 @@ function count(value: string | undefined, fallback: number, name: string): numbe
   return n;
 }
 
+function source(data: string): string {
+  const path = SOURCES[data];
+  if (path === undefined) throw new Error(`--data must be zero or random, got ${data}`);
+  return path;
+}
+
 function parseOptions(argv: string[]): BenchOptions {
   const values = parseBenchArgs(
     argv,
@@ -78,6 +90,7 @@ function parseOptions(argv: string[]): BenchOptions {
       quick: { type: "boolean", default: false },
       login: { type: "string" },
       kex: { type: "string", default: DEFAULT_KEX },
+      data: { type: "string", default: "zero" },
     },
     USAGE,
   );
@@ -86,6 +99,7 @@ function parseOptions(argv: string[]): BenchOptions {
     latencyRuns: count(values["latency-runs"], values.quick ? 10 : 50, "--latency-runs"),
     login: values.login,
     kex: values.kex === "default" ? undefined : values.kex,
+    source: source(values.data),
   };
 }
 
@@ -294,7 +308,7 @@ class Bench {
   }
 
   private async throughput(server: Server): Promise<{ bps: number; cpu: number; tail: number }> {
-    const command = `head -c ${BYTES / (1024 * 1024)}M /dev/zero`;
+    const command = `head -c ${BYTES / (1024 * 1024)}M ${this.options.source}`;
     // pipefail: a failed ssh fails the run even though wc, last in the pipe, succeeds.
     const argv = [
       "/bin/bash",
@@ -371,6 +385,7 @@ class Bench {
       client: this.client,
       login: this.login,
       bytes: BYTES,
+      source: this.options.source,
       sshd,
       nodes,
       seconds: (Date.now() - this.startedAt) / 1000,

@@ -25,6 +25,8 @@ export interface BenchReport {
   client: string;
   login: string;
   bytes: number;
+  /** The file the bulk bytes are read from. */
+  source: string;
   sshd: ServerReport;
   nodes: ServerReport[];
   seconds: number;
@@ -66,7 +68,7 @@ export function formatReport(r: BenchReport): string {
 
   const sshdThroughput = median(r.sshd.throughput);
   out.push(
-    `throughput: ssh host 'head -c ${r.bytes / MIB}M /dev/zero' > wc -c   (target ≥ ${THROUGHPUT_TARGET.toFixed(2)} × sshd)`,
+    `throughput: ssh host 'head -c ${r.bytes / MIB}M ${r.source}' > wc -c   (target ≥ ${THROUGHPUT_TARGET.toFixed(2)} × sshd)`,
   );
   out.push(
     ...table(
