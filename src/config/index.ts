@@ -10,6 +10,7 @@ export {
   MAX_BUFFER_PAGES,
 } from "./defaults.js";
 export { renderSampleConfig, type SampleConfigOptions } from "./sample.js";
+export { SESSION_RECORDING_MODES } from "./types.js";
 export type { Address } from "./address.js";
 export type { StaticToken, TokenRole } from "./tokens.js";
 export type {

@@ -31,7 +31,7 @@ import {
   text,
 } from "./fields.js";
 import { parseStaticToken } from "./tokens.js";
-import type { SecondFactor } from "./types.js";
+import { SESSION_RECORDING_MODES, type SecondFactor, type SessionRecordingMode } from "./types.js";
 
 function versionProblem(found: unknown): string {
   if (found === undefined) {
@@ -121,27 +121,52 @@ const staticToken = z
     return z.NEVER;
   });
 
-const SECOND_FACTORS = ["off", "otp", "optional"] as const;
-
-// Teleport's "on" and "webauthn" need WebAuthn (a browser and a hardware key), which this cluster
-// does not have: say so rather than "expected one of", so nobody hunts for a typo.
-const secondFactor = z
-  .string(expecting(`one of ${SECOND_FACTORS.join(", ")}`))
-  .transform((written, ctx): SecondFactor => {
+/**
+ * One of `words`, in any case. Teleport has values this cluster does not support: `refused`
+ * names them (lowercase) with why, so nobody hunts for a typo in a word Teleport knows.
+ */
+function oneWordOf<T extends string>(
+  words: readonly T[],
+  refused: ReadonlyMap<string, (written: string) => string>,
+): z.ZodType<T, string> {
+  const expected = `one of ${words.join(", ")}`;
+  return z.string(expecting(expected)).transform((written, ctx): T => {
     const word = written.toLowerCase();
-    const found = SECOND_FACTORS.find((mode) => mode === word);
+    const found = words.find((w) => w === word);
     if (found !== undefined) return found;
-    const webauthn = word === "on" || word === "webauthn";
     ctx.addIssue({
       code: "custom",
-      message: webauthn
-        ? `${quote(written)} needs WebAuthn (hardware keys), which is not supported here: only ` +
-          "off, otp and optional are (otp: every user enters a code from an authenticator app)"
-        : expectedGot(`one of ${SECOND_FACTORS.join(", ")}`, written),
+      message: refused.get(word)?.(written) ?? expectedGot(expected, written),
       input: written,
     });
     return z.NEVER;
   });
+}
+
+// "on" and "webauthn" need WebAuthn (a browser and a hardware key), which this cluster lacks.
+const needsWebauthn = (written: string): string =>
+  `${quote(written)} needs WebAuthn (hardware keys), which is not supported here: only ` +
+  "off, otp and optional are (otp: every user enters a code from an authenticator app)";
+const secondFactor = oneWordOf<SecondFactor>(
+  ["off", "otp", "optional"],
+  new Map([
+    ["on", needsWebauthn],
+    ["webauthn", needsWebauthn],
+  ]),
+);
+
+// The proxy modes record at the proxy, which would have to end the SSH connection there; this
+// proxy passes it to the node untouched.
+const recordsAtProxy = (written: string): string =>
+  `${quote(written)} (recording at the proxy) is not supported: the proxy passes SSH ` +
+  "through to the nodes, which record the sessions; use node, node-sync or off";
+const sessionRecording = oneWordOf<SessionRecordingMode>(
+  SESSION_RECORDING_MODES,
+  new Map([
+    ["proxy", recordsAtProxy],
+    ["proxy-sync", recordsAtProxy],
+  ]),
+);
 
 const authentication = section(
   {
@@ -158,9 +183,7 @@ const authSection = section({
   cluster_name: optionalText("a cluster name"),
   session_recording: z.preprocess(
     blankIsUnset,
-    oneOf(["node", "node-sync", "proxy", "proxy-sync", "off"], { fold: lower }).default(
-      DEFAULTS.session_recording,
-    ),
+    sessionRecording.default(DEFAULTS.session_recording),
   ),
   audit_events_uri: oneOrList(uri, `${URI} or a list of them`),
   audit_sessions_uri: z.preprocess(blankIsUnset, uri.optional()),

@@ -5,7 +5,9 @@ import type { StaticToken } from "./tokens.js";
 export type Severity = "DEBUG" | "INFO" | "WARN" | "ERROR";
 export type LogFormat = "text" | "json";
 export type LogExtraField = "level" | "component" | "caller" | "timestamp";
-export type SessionRecordingMode = "node" | "node-sync" | "proxy" | "proxy-sync" | "off";
+/** Where sessions are recorded: Teleport's proxy modes are refused (the proxy passes SSH through). */
+export const SESSION_RECORDING_MODES = ["node", "node-sync", "off"] as const;
+export type SessionRecordingMode = (typeof SESSION_RECORDING_MODES)[number];
 /** off: passwords only; otp: every user also enters a TOTP code; optional: users who enrolled one. */
 export type SecondFactor = "off" | "otp" | "optional";
 

@@ -11,7 +11,7 @@ import {
   type SessionEventContext,
 } from "../events/index.js";
 import type { Logger } from "../log/index.js";
-import { RecordingWriter, uploadDir, type CompletedRecording } from "../recording/index.js";
+import { RecordingWriter, uploadDir } from "../recording/index.js";
 import type { RecordingDelivery } from "./delivery.js";
 import type { EventSender } from "./event-sender.js";
 
@@ -25,20 +25,35 @@ export interface SessionIdentity {
   serverAddr: string;
 }
 
-type SessionEventType =
+export type SessionEventType =
   "session.start" | "resize" | "exec" | "session.data" | "session.leave" | "session.end";
 
-export class SessionRecording {
+/** What a session reports to: a recording (session_recording node), or only the audit log (off). */
+export interface SessionRecord {
+  /** The session's own events (not prints or kernel records), with its common fields. */
+  event(type: SessionEventType, fields: Readonly<Record<string, unknown>>): void;
+  /** Terminal output; false when the caller should hold the program back until `drained()`. */
+  print(bytes: Uint8Array): boolean;
+  drained(): Promise<void>;
+  kernel(record: KernelRecord, time: Date): void;
+  lost(lost: LostCounts): void;
+  /** Hands what is left to delivery, which gets it to auth. */
+  finish(): Promise<void>;
+}
+
+export class SessionRecording implements SessionRecord {
   private constructor(
     private readonly who: SessionIdentity,
     private readonly writer: RecordingWriter,
     private readonly sender: EventSender,
+    private readonly delivery: RecordingDelivery,
   ) {}
 
   static async create(
     who: SessionIdentity,
     dataDir: string,
     sender: EventSender,
+    delivery: RecordingDelivery,
     logger: Logger,
     startTime: Date,
   ): Promise<SessionRecording> {
@@ -49,7 +64,7 @@ export class SessionRecording {
       onError: (err) =>
         logger.error({ component: "node", sid: who.sid, err }, "Writing the recording failed."),
     });
-    return new SessionRecording(who, writer, sender);
+    return new SessionRecording(who, writer, sender, delivery);
   }
 
   #common(): Omit<SessionEventContext, "ei" | "time" | "uid"> {
@@ -108,10 +123,9 @@ export class SessionRecording {
   }
 
   /** Completes the files and hands the recording to delivery (events not yet sent go too). */
-  async finish(delivery: RecordingDelivery): Promise<CompletedRecording> {
+  async finish(): Promise<void> {
     const done = await this.writer.complete();
     await this.sender.close();
-    delivery.enqueue(done, this.sender.allDelivered);
-    return done;
+    this.delivery.enqueue(done, this.sender.allDelivered);
   }
 }

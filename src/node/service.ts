@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { AuthClient, AuthTlsError, splitAddr } from "../auth/index.js";
 import { bpfObjectPath, EnhancedRecorder } from "../bpf/index.js";
 import { SessionCgroups } from "../cgroup/index.js";
-import type { Config } from "../config/index.js";
+import type { Config, SessionRecordingMode } from "../config/index.js";
 import type { Logger } from "../log/index.js";
 import type { NodeMetrics } from "../metrics/index.js";
 import { VERSION } from "../version.js";
@@ -146,6 +146,8 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     cgroups?.close();
   };
 
+  // Until the first heartbeat answers (auth may be away at start), sessions are recorded.
+  let recordingMode: SessionRecordingMode = "node";
   let server: NodeSshServer;
   try {
     server = await startSshServer({
@@ -164,6 +166,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
         recorder,
         cgroups,
         delivery,
+        recordingMode: () => recordingMode,
         metrics: options.metrics,
       },
     });
@@ -173,12 +176,23 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   }
 
   const heartbeat = async (): Promise<void> => {
-    await client.heartbeat({
+    const { sessionRecording } = await client.heartbeat({
       name: teleport.nodename,
       addr: formatHostPort(advertiseHost, server.port),
       labels: { ...ssh.labels },
       version: VERSION,
     });
+    if (sessionRecording !== recordingMode) {
+      log.info(
+        { session_recording: sessionRecording },
+        sessionRecording === "off"
+          ? "Session recording is off in this cluster: sessions are not recorded" +
+              (recorder ? " and enhanced recording records nothing; " : "; ") +
+              "their audit events are still sent."
+          : `Sessions are recorded on this node (session_recording: ${sessionRecording}).`,
+      );
+      recordingMode = sessionRecording;
+    }
   };
   // The first heartbeat also tells whether the stored identity still belongs to this cluster.
   try {

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServerChannel } from "ssh2";
 import type { AuthClient } from "../auth/index.js";
+import type { SessionRecordingMode } from "../config/index.js";
 import type { EnhancedRecordingKind } from "../auth/roles/index.js";
 import type { EnhancedRecorder } from "../bpf/index.js";
 import type { SessionCgroups } from "../cgroup/index.js";
@@ -12,8 +13,9 @@ import type { NodeMetrics } from "../metrics/index.js";
 import type { RecordingDelivery } from "./delivery.js";
 import { EventSender } from "./event-sender.js";
 import { startSessionProcess, type ProcessExit, type PtySize } from "./process.js";
-import { SessionRecording, type SessionIdentity } from "./recording.js";
+import { SessionRecording, type SessionIdentity, type SessionRecord } from "./recording.js";
 import { connectionEnv, type ConnectionEnds } from "./ssh-env.js";
+import { UnrecordedSession } from "./unrecorded.js";
 import type { HostUser } from "./users.js";
 
 export interface SessionHost {
@@ -30,6 +32,8 @@ export interface SessionHost {
   cgroups: SessionCgroups | undefined;
   /** Takes finished recordings to auth, from disk, retrying while auth is away. */
   delivery: RecordingDelivery;
+  /** The cluster's session_recording, as auth last said in a heartbeat. */
+  recordingMode: () => SessionRecordingMode;
   metrics?: NodeMetrics | undefined;
 }
 
@@ -94,16 +98,29 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
     serverAddr: host.serverAddr,
   };
   const log = host.logger.child({ component: "node", sid, user: request.user });
-  const sender = new EventSender(host.client, log);
-  const recording = await SessionRecording.create(who, host.dataDir, sender, log, started);
+  const mode = host.recordingMode();
+  const recording: SessionRecord =
+    mode === "off"
+      ? new UnrecordedSession(who, host.delivery, log)
+      : await SessionRecording.create(
+          who,
+          host.dataDir,
+          new EventSender(host.client, log),
+          host.delivery,
+          log,
+          started,
+        );
   const interactive = request.pty !== undefined;
   const size = request.pty ? `${request.pty.cols}:${request.pty.rows}` : "80:25";
   const initial = request.command === undefined ? {} : { initial_command: [request.command] };
-  recording.event("session.start", { size, interactive, ...initial });
+  recording.event("session.start", { size, interactive, session_recording: mode, ...initial });
 
-  const enhanced = host.recorder !== undefined;
+  // With recording off, BPF still runs the session's cgroup (the recorder owns it) but is told
+  // to record no kind of event.
+  const kinds = mode === "off" ? [] : request.kinds;
+  const enhanced = host.recorder !== undefined && mode !== "off";
   const cgroupProcs = host.recorder
-    ? host.recorder.openSession(sid, request.kinds, {
+    ? host.recorder.openSession(sid, kinds, {
         record: (record, time) => recording.kernel(record, time),
       }).cgroup.procsPath
     : (host.cgroups?.create(sid).procsPath ?? "");
@@ -180,8 +197,9 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
     participants: [request.user],
     session_start: started.toISOString(),
     session_stop: new Date().toISOString(),
+    session_recording: mode,
     ...initial,
   });
-  await recording.finish(host.delivery);
+  await recording.finish();
   log.info({ exit }, "Session ended.");
 }

@@ -16,7 +16,7 @@ import {
   type UserCertsResponse,
 } from "../../src/auth/index.js";
 import type { LockoutPolicy } from "../../src/auth/users/index.js";
-import type { SecondFactor } from "../../src/config/index.js";
+import type { SecondFactor, SessionRecordingMode } from "../../src/config/index.js";
 import { createLogger } from "../../src/log/index.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -48,6 +48,7 @@ export interface FixtureOptions {
   lockout?: LockoutPolicy;
   clusterName?: string;
   secondFactor?: SecondFactor;
+  sessionRecording?: SessionRecordingMode;
 }
 
 export async function startAuthFixture(options: FixtureOptions = {}): Promise<AuthFixture> {
@@ -66,6 +67,9 @@ export async function startAuthFixture(options: FixtureOptions = {}): Promise<Au
     hostname: "auth-host",
     ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
     ...(options.secondFactor === undefined ? {} : { secondFactor: options.secondFactor }),
+    ...(options.sessionRecording === undefined
+      ? {}
+      : { sessionRecording: options.sessionRecording }),
   };
   const adminFor = async (server: AuthServer): Promise<AuthClient> =>
     new AuthClient({

@@ -2,10 +2,9 @@
 // the same commands give command events only, command and network events (the default), or
 // command, disk and network events, depending on the user's role.
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { addHostAccount, type HostAccount } from "../helpers/host-account.js";
+import { startHttpListener, type HttpListener } from "../helpers/http-listener.js";
 import { startNodeFixture, type NodeFixture, type UserFiles } from "./node-fixture.js";
 
 const skip = process.getuid?.() !== 0 ? "needs root (BPF, cgroups, setuid)" : false;
@@ -33,15 +32,13 @@ function roleYaml(name: string, kinds: string[]): string {
 describe("enhanced_recording in a role", { skip }, () => {
   let f: NodeFixture;
   let account: HostAccount | undefined;
-  let http: Server | undefined;
+  let http: HttpListener | undefined;
   let port: number;
   const users = new Map<string, UserFiles>();
 
   before(async () => {
-    const server = createServer((_req, res) => res.end("ok\n"));
-    http = server;
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    port = (server.address() as AddressInfo).port;
+    http = await startHttpListener("ok\n");
+    port = http.port;
     f = await startNodeFixture();
     account = addHostAccount();
     // Before any login: the node caches the roles it fetched for a while.
@@ -56,10 +53,7 @@ describe("enhanced_recording in a role", { skip }, () => {
   after(async () => {
     await f?.close();
     account?.remove();
-    const server = http;
-    if (server === undefined) return;
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await http?.close();
   });
 
   it("records only the kinds the user's role lists", async () => {

@@ -3,11 +3,10 @@
 // a listener of the test's own, typed into an interactive shell over the real OpenSSH client.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
+import { startHttpListener, type HttpListener } from "../helpers/http-listener.js";
 import { runOpenSsh } from "../helpers/openssh.js";
 import { startNodeFixture, type NodeFixture, type UserFiles } from "./node-fixture.js";
 
@@ -28,28 +27,19 @@ function fileEvents(path: string): AuditEvent[] {
 describe("the guide's obfuscated command", { skip }, () => {
   let f: NodeFixture;
   let alice: UserFiles;
-  let http: Server | undefined;
+  let http: HttpListener | undefined;
   let port: number;
-  let requests = 0;
 
   before(async () => {
-    const server = createServer((_req, res) => {
-      requests += 1;
-      res.end("hello from the listener\n");
-    });
-    http = server;
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    port = (server.address() as AddressInfo).port;
+    http = await startHttpListener("hello from the listener\n");
+    port = http.port;
     f = await startNodeFixture();
     alice = await f.addUser("alice", { roles: ["access"], logins: ["root"] });
   });
 
   after(async () => {
     await f?.close();
-    const server = http;
-    if (server === undefined) return;
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await http?.close();
   });
 
   it("is recorded as the curl it decodes to, with its connection", async () => {
@@ -62,7 +52,7 @@ describe("the guide's obfuscated command", { skip }, () => {
     const result = await runOpenSsh(["-tt", ...f.sshArgs(alice, "root")], `${typed}\nexit\n`);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /hello from the listener/);
-    assert.equal(requests, 1);
+    assert.equal(http?.requests, 1);
 
     const [sid] = await f.recordings(1);
     assert.ok(sid);
@@ -101,6 +91,7 @@ describe("the guide's obfuscated command", { skip }, () => {
 
     const end = events.find((e) => e["event"] === "session.end");
     assert.equal(end?.["enhanced_recording"], true);
+    assert.equal(end?.["session_recording"], "node");
     assert.equal(end?.["interactive"], true);
 
     // Every event of the session has its own ei, and auth's copy is the one in the recording.

@@ -237,6 +237,7 @@ describe("SSH node sessions", { skip }, () => {
             recorder: undefined,
             cgroups: undefined,
             delivery,
+            recordingMode: () => "node",
           },
         });
       });

@@ -282,14 +282,21 @@ const CASES: readonly Case[] = [
     name: "unknown session_recording mode",
     yaml: ["version: v3", "auth_service:", "  session_recording: none"],
     problems: [
-      'teleport.yaml:3:22: auth_service.session_recording: expected one of node, node-sync, proxy, proxy-sync, off, got "none"',
+      'teleport.yaml:3:22: auth_service.session_recording: expected one of node, node-sync, off, got "none"',
+    ],
+  },
+  {
+    name: "session_recording at the proxy",
+    yaml: ["version: v3", "auth_service:", "  session_recording: proxy-sync"],
+    problems: [
+      'teleport.yaml:3:22: auth_service.session_recording: "proxy-sync" (recording at the proxy) is not supported: the proxy passes SSH through to the nodes, which record the sessions; use node, node-sync or off',
     ],
   },
   {
     name: "session_recording as a boolean",
     yaml: ["version: v3", "auth_service:", "  session_recording: false"],
     problems: [
-      "teleport.yaml:3:22: auth_service.session_recording: expected one of node, node-sync, proxy, proxy-sync, off, got false",
+      "teleport.yaml:3:22: auth_service.session_recording: expected one of node, node-sync, off, got false",
     ],
   },
   {

@@ -334,7 +334,7 @@ describe("ConfigError", () => {
     ].join("\n");
     assert.deepEqual(problemsOf(text), [
       'teleport.yaml:5:15: teleport.log.severity: expected one of DEBUG, INFO, WARN, ERROR, got "loud"',
-      'teleport.yaml:7:22: auth_service.session_recording: expected one of node, node-sync, proxy, proxy-sync, off, got "sometimes"',
+      'teleport.yaml:7:22: auth_service.session_recording: expected one of node, node-sync, off, got "sometimes"',
       'teleport.yaml:8:12: auth_service.tokens[0]: expected "ROLE[,ROLE]:TOKEN" such as "node:abcd123", got a string without ":"',
       'teleport.yaml:9:1: proxy_servce: unknown key; did you mean "proxy_service"?',
       "teleport.yaml:14:23: ssh_service.enhanced_recording.disk_buffer_size: expected a positive whole number of pages, got -1",

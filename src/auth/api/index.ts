@@ -21,6 +21,7 @@ export {
   listNodesResponse,
   nodeRecord,
   type HeartbeatRequest,
+  type HeartbeatResponse,
   type NodeRecord,
 } from "./nodes.js";
 export {

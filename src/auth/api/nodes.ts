@@ -1,5 +1,6 @@
 // POST /v1/heartbeat (a node says it is alive) and GET /v1/nodes (the inventory).
 import { z } from "zod";
+import { SESSION_RECORDING_MODES } from "../../config/index.js";
 import { isoDate, labelsField, nameField } from "./common.js";
 
 export const heartbeatRequest = z.strictObject({
@@ -21,6 +22,10 @@ export const nodeRecord = z.object({
 });
 export type NodeRecord = z.output<typeof nodeRecord>;
 
-export const heartbeatResponse = z.object({ expires: isoDate });
+export const heartbeatResponse = z.object({
+  expires: isoDate,
+  sessionRecording: z.enum(SESSION_RECORDING_MODES),
+});
+export type HeartbeatResponse = z.output<typeof heartbeatResponse>;
 
 export const listNodesResponse = z.object({ nodes: z.array(nodeRecord) });

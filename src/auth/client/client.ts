@@ -33,6 +33,7 @@ import {
   type AuthPreference,
   type CompleteRecordingResponse,
   type HeartbeatRequest,
+  type HeartbeatResponse,
   type InviteInfo,
   type InviteResponse,
   type JoinRequest,
@@ -75,7 +76,7 @@ export class AuthClient {
     return this.#json(ROUTES.join, {}, joinResponse, request);
   }
 
-  async heartbeat(request: HeartbeatRequest): Promise<{ expires: Date }> {
+  async heartbeat(request: HeartbeatRequest): Promise<HeartbeatResponse> {
     return this.#json(ROUTES.heartbeat, {}, heartbeatResponse, request);
   }
 

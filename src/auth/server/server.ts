@@ -9,7 +9,12 @@ import { performance } from "node:perf_hooks";
 import type { TLSSocket } from "node:tls";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import type { Config, SecondFactor, StaticToken } from "../../config/index.js";
+import type {
+  Config,
+  SecondFactor,
+  SessionRecordingMode,
+  StaticToken,
+} from "../../config/index.js";
 import { logRequest, type Logger } from "../../log/index.js";
 import type { LockoutPolicy } from "../users/index.js";
 import { Caller } from "./authz.js";
@@ -42,6 +47,8 @@ export interface AuthServerOptions {
   lockout?: LockoutPolicy;
   /** auth_service.authentication.second_factor; off when absent. */
   secondFactor?: SecondFactor;
+  /** auth_service.session_recording, told to nodes in each heartbeat; "node" when absent. */
+  sessionRecording?: SessionRecordingMode;
 }
 
 export interface LocalHostIdentityRequest {
@@ -111,6 +118,7 @@ export function authServerOptions(config: Config, logger: Logger): AuthServerOpt
     staticTokens: auth.tokens,
     ...(auth.audit_events_uri[0] === undefined ? {} : { auditEventsUri: auth.audit_events_uri[0] }),
     secondFactor: auth.authentication.second_factor,
+    sessionRecording: auth.session_recording,
     logger,
   };
 }
@@ -214,7 +222,11 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     ...(options.secondFactor === undefined ? {} : { secondFactor: options.secondFactor }),
     logger: options.logger,
   });
-  const deps = { state, inventory: new NodeInventory(state.backend, now) };
+  const deps = {
+    state,
+    inventory: new NodeInventory(state.backend, now),
+    sessionRecording: options.sessionRecording ?? "node",
+  };
   const handle = handler(state, new Router(allRoutes(deps)));
   const server = createServer(
     {

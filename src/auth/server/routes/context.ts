@@ -1,10 +1,12 @@
-// What every route module gets: the auth state and the node inventory.
+// What every route module gets: the auth state, the node inventory, and the cluster's settings.
+import type { SessionRecordingMode } from "../../../config/index.js";
 import type { AuthState } from "../state.js";
 import type { NodeInventory } from "../inventory.js";
 
 export interface RouteDeps {
   state: AuthState;
   inventory: NodeInventory;
+  sessionRecording: SessionRecordingMode;
 }
 
 /** "POST /v1/join": how a route is named in logs and messages. */

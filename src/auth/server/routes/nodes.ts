@@ -9,7 +9,7 @@ import type { Route } from "../http/router.js";
 import { nodeToWire } from "../inventory.js";
 import type { RouteDeps } from "./context.js";
 
-export function nodeRoutes({ inventory }: RouteDeps): Route[] {
+export function nodeRoutes({ inventory, sessionRecording }: RouteDeps): Route[] {
   return [
     {
       spec: ROUTES.heartbeat,
@@ -22,7 +22,8 @@ export function nodeRoutes({ inventory }: RouteDeps): Route[] {
           labels: body.labels,
           version: body.version,
         });
-        return { expires: record.expires };
+        // The answer carries the cluster's recording mode: a node records its sessions by it.
+        return { expires: record.expires, sessionRecording };
       },
     },
     {
