@@ -39,6 +39,7 @@ export {
   parseDataFileName,
   playbacksDir,
   sessionsDir,
+  sessionsDirUnder,
   uploadDir,
   type BpfKind,
   type FileKind,

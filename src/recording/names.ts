@@ -72,8 +72,13 @@ export function uploadDir(dataDir: string): string {
 
 /** `<dataDir>/log/<authServerId>/sessions/default`: uploaded recordings. */
 export function sessionsDir(dataDir: string, authServerId: string): string {
+  return sessionsDirUnder(join(dataDir, "log"), authServerId);
+}
+
+/** `<logRoot>/<authServerId>/sessions/default`: uploaded recordings under another root. */
+export function sessionsDirUnder(logRoot: string, authServerId: string): string {
   assertSafeName(authServerId, "auth server id");
-  return join(dataDir, "log", authServerId, "sessions", NAMESPACE);
+  return join(logRoot, authServerId, "sessions", NAMESPACE);
 }
 
 /** `<dataDir>/log/playbacks/sessions/default`: unpacked copies for playback. */

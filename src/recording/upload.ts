@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { UploadError } from "./errors.js";
 import { errorCode, fsyncDir, moveFile, reasonOf } from "./fs-util.js";
-import { indexFileName, sessionsDir } from "./names.js";
+import { indexFileName, sessionsDirUnder } from "./names.js";
 import type { CompletedRecording } from "./types.js";
 
 export interface Uploader {
@@ -17,6 +17,8 @@ export interface LocalUploaderOptions {
   dataDir: string;
   /** The auth server's id: recordings go to `<dataDir>/log/<authServerId>/sessions/default`. */
   authServerId: string;
+  /** Instead of `<dataDir>/log` (auth_service.audit_sessions_uri). */
+  logRoot?: string | undefined;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -33,7 +35,8 @@ export class LocalUploader implements Uploader {
   readonly targetDir: string;
 
   constructor(options: LocalUploaderOptions) {
-    this.targetDir = sessionsDir(options.dataDir, options.authServerId);
+    const logRoot = options.logRoot ?? join(options.dataDir, "log");
+    this.targetDir = sessionsDirUnder(logRoot, options.authServerId);
   }
 
   async upload(completed: CompletedRecording): Promise<{ url: string }> {

@@ -49,6 +49,8 @@ export interface FixtureOptions {
   clusterName?: string;
   secondFactor?: SecondFactor;
   sessionRecording?: SessionRecordingMode;
+  /** auth_service.audit_sessions_uri. */
+  auditSessionsUri?: string;
 }
 
 export async function startAuthFixture(options: FixtureOptions = {}): Promise<AuthFixture> {
@@ -70,6 +72,9 @@ export async function startAuthFixture(options: FixtureOptions = {}): Promise<Au
     ...(options.sessionRecording === undefined
       ? {}
       : { sessionRecording: options.sessionRecording }),
+    ...(options.auditSessionsUri === undefined
+      ? {}
+      : { auditSessionsUri: options.auditSessionsUri }),
   };
   const adminFor = async (server: AuthServer): Promise<AuthClient> =>
     new AuthClient({

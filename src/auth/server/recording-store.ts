@@ -29,7 +29,7 @@ import {
   indexFileName,
   parseDataFileName,
   playbacksDir,
-  sessionsDir,
+  sessionsDirUnder,
   uploadDir,
   verifyRecording,
   type RecordingFile,
@@ -50,6 +50,8 @@ export interface RecordingStoreOptions {
   clusterName: string;
   log: FileAuditLog;
   now: () => Date;
+  /** Where published recordings go instead of `<dataDir>/log` (audit_sessions_uri). */
+  sessionsLogRoot?: string | undefined;
 }
 
 export interface PublishedRecording {
@@ -94,12 +96,16 @@ export class RecordingStore {
 
   constructor(options: RecordingStoreOptions) {
     this.#options = options;
-    this.#published = sessionsDir(options.dataDir, options.serverId);
+    this.#published = sessionsDirUnder(this.#sessionsLogRoot(), options.serverId);
     // Outside log/: tools that search log/ for a session must not find unverified copies.
     this.#staging = join(options.dataDir, "recordings", "staging");
     this.#quarantine = join(options.dataDir, "recordings", "quarantine");
     this.#owners = join(options.dataDir, "recordings", "owners");
     this.#summaries = join(options.dataDir, "recordings", "summaries");
+  }
+
+  #sessionsLogRoot(): string {
+    return this.#options.sessionsLogRoot ?? join(this.#options.dataDir, "log");
   }
 
   /**
@@ -269,6 +275,7 @@ export class RecordingStore {
     const uploader = new LocalUploader({
       dataDir: this.#options.dataDir,
       authServerId: this.#options.serverId,
+      logRoot: this.#sessionsLogRoot(),
     });
     await uploader.upload({
       sid,

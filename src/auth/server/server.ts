@@ -39,6 +39,8 @@ export interface AuthServerOptions {
   staticTokens?: readonly StaticToken[];
   /** auth_service.audit_events_uri[0]; default file://<data_dir>/log. */
   auditEventsUri?: string;
+  /** auth_service.audit_sessions_uri: where published recordings go; default file://<data_dir>/log. */
+  auditSessionsUri?: string;
   logger: Logger;
   /** The host name (default: the system's), for the server certificate and a default cluster name. */
   hostname?: string;
@@ -88,35 +90,50 @@ function loopbackAddr(address: AddressInfo): string {
   return `${host}:${address.port}`;
 }
 
-/** The folder of a file:// audit log URI; other schemes are not built yet. */
-export function auditLogDir(uri: string | undefined, dataDir: string): string {
+/**
+ * The folder of a file:// URI of `setting` (audit_events_uri, audit_sessions_uri), <data_dir>/log
+ * when unset; other schemes (s3://, postgres://…) are not built yet.
+ */
+export function auditLogDir(
+  uri: string | undefined,
+  dataDir: string,
+  setting = "audit_events_uri",
+): string {
   if (uri === undefined) return join(dataDir, "log");
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
     throw new AuthStartError(
-      `auth_service.audit_events_uri "${uri}" is not a URI such as file:///var/lib/teleport/log`,
+      `auth_service.${setting} "${uri}" is not a URI such as file:///var/lib/teleport/log`,
     );
   }
   if (url.protocol !== "file:") {
     throw new AuthStartError(
-      `auth_service.audit_events_uri "${uri}": only file:// audit logs are supported so far; ` +
-        "use file://<data_dir>/log (the default)",
+      `auth_service.${setting} "${uri}": only file:// URIs are supported so far; ` +
+        "use file://<data_dir>/log (the default) or another local folder",
     );
   }
   return fileURLToPath(url);
 }
 
-/** The auth server's options from teleport.yaml. */
+/** The auth server's options from teleport.yaml; AuthStartError for what it cannot do. */
 export function authServerOptions(config: Config, logger: Logger): AuthServerOptions {
   const auth = config.auth_service;
+  if (auth.audit_events_uri.length > 1) {
+    // Teleport writes to every URI of the list; quietly using the first would lose the rest.
+    throw new AuthStartError(
+      `auth_service.audit_events_uri lists ${auth.audit_events_uri.length} URIs: writing the ` +
+        "audit log to several places is not supported yet; give one (file://<data_dir>/log by default)",
+    );
+  }
   return {
     dataDir: config.teleport.data_dir,
     listen: { host: auth.listen_addr.host, port: auth.listen_addr.port },
     ...(auth.cluster_name === undefined ? {} : { clusterName: auth.cluster_name }),
     staticTokens: auth.tokens,
     ...(auth.audit_events_uri[0] === undefined ? {} : { auditEventsUri: auth.audit_events_uri[0] }),
+    ...(auth.audit_sessions_uri === undefined ? {} : { auditSessionsUri: auth.audit_sessions_uri }),
     secondFactor: auth.authentication.second_factor,
     sessionRecording: auth.session_recording,
     logger,
@@ -217,6 +234,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     listenHost: options.listen.host,
     staticTokens: options.staticTokens ?? [],
     auditLogDir: auditLogDir(options.auditEventsUri, options.dataDir),
+    sessionsLogRoot: auditLogDir(options.auditSessionsUri, options.dataDir, "audit_sessions_uri"),
     now,
     ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
     ...(options.secondFactor === undefined ? {} : { secondFactor: options.secondFactor }),

@@ -30,6 +30,8 @@ export interface AuthStateOptions {
   staticTokens?: readonly StaticToken[];
   /** Folder of the file audit log (<data_dir>/log by default). */
   auditLogDir: string;
+  /** Root of the published recordings instead of <data_dir>/log (audit_sessions_uri). */
+  sessionsLogRoot?: string | undefined;
   now: () => Date;
   lockout?: LockoutPolicy;
   /** auth_service.authentication.second_factor; off when absent. */
@@ -134,6 +136,7 @@ export async function openAuthState(options: AuthStateOptions): Promise<AuthStat
       clusterName: cas.clusterName,
       log: auditLog,
       now,
+      sessionsLogRoot: options.sessionsLogRoot,
     });
     await recordings.prepare();
 
