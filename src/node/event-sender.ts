@@ -75,4 +75,14 @@ export class EventSender {
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }
+
+  /**
+   * After close(), for a recording that could not be written: the events auth has not
+   * acknowledged, which must now be kept elsewhere, and how many were given up on before.
+   */
+  takeUnsent(): { events: object[]; dropped: boolean } {
+    const events = this.#pending;
+    this.#pending = [];
+    return { events, dropped: this.#dropped };
+  }
 }

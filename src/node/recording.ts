@@ -11,8 +11,9 @@ import {
   type SessionEventContext,
 } from "../events/index.js";
 import type { Logger } from "../log/index.js";
-import { RecordingWriter, uploadDir } from "../recording/index.js";
+import { RecordingWriter, uploadDir, type CompletedRecording } from "../recording/index.js";
 import type { RecordingDelivery } from "./delivery.js";
+import { errorMessage } from "./errors.js";
 import type { EventSender } from "./event-sender.js";
 
 export interface SessionIdentity {
@@ -47,6 +48,7 @@ export class SessionRecording implements SessionRecord {
     private readonly writer: RecordingWriter,
     private readonly sender: EventSender,
     private readonly delivery: RecordingDelivery,
+    private readonly logger: Logger,
   ) {}
 
   static async create(
@@ -64,7 +66,7 @@ export class SessionRecording implements SessionRecord {
       onError: (err) =>
         logger.error({ component: "node", sid: who.sid, err }, "Writing the recording failed."),
     });
-    return new SessionRecording(who, writer, sender, delivery);
+    return new SessionRecording(who, writer, sender, delivery, logger);
   }
 
   #common(): Omit<SessionEventContext, "ei" | "time" | "uid"> {
@@ -124,8 +126,47 @@ export class SessionRecording implements SessionRecord {
 
   /** Completes the files and hands the recording to delivery (events not yet sent go too). */
   async finish(): Promise<void> {
-    const done = await this.writer.complete();
+    let done: CompletedRecording;
+    try {
+      done = await this.writer.complete();
+    } catch (error) {
+      await this.#keepFailed(error);
+      return;
+    }
     await this.sender.close();
     this.delivery.enqueue(done, this.sender.allDelivered);
+  }
+
+  /**
+   * The recording could not be written (a full disk): the writer closed its files as they are,
+   * to be completed and delivered at the node's next start like a crashed session's, and the
+   * events auth has not acknowledged go to the event spool, since the recording lacks them.
+   */
+  async #keepFailed(error: unknown): Promise<void> {
+    const { sid } = this.who;
+    await this.sender.close();
+    const unsent = this.sender.takeUnsent();
+    this.logger.error(
+      { component: "node", sid, err: error },
+      `The recording of session ${sid} is incomplete: ${errorMessage(error)}. The session went ` +
+        "on; its output from then on was not recorded, its audit events were. What was written " +
+        "stays in the upload folder and is delivered after the node restarts; free disk space first.",
+    );
+    if (unsent.dropped) {
+      this.logger.error(
+        { component: "node", sid },
+        `Some audit events of session ${sid} were neither sent to auth nor written to disk.`,
+      );
+    }
+    if (unsent.events.length === 0) return;
+    try {
+      await this.delivery.spoolEvents(unsent.events);
+    } catch (spoolError) {
+      this.logger.error(
+        { component: "node", sid, events: unsent.events.length },
+        `${unsent.events.length} audit events of session ${sid} cannot be kept for auth: ` +
+          errorMessage(spoolError),
+      );
+    }
   }
 }

@@ -11,6 +11,7 @@ import type { Logger } from "../log/index.js";
 import { sendExit } from "./channel-exit.js";
 import type { NodeMetrics } from "../metrics/index.js";
 import type { RecordingDelivery } from "./delivery.js";
+import { errorMessage } from "./errors.js";
 import { EventSender } from "./event-sender.js";
 import { startSessionProcess, type ProcessExit, type PtySize } from "./process.js";
 import { SessionRecording, type SessionIdentity, type SessionRecord } from "./recording.js";
@@ -99,17 +100,32 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
   };
   const log = host.logger.child({ component: "node", sid, user: request.user });
   const mode = host.recordingMode();
-  const recording: SessionRecord =
-    mode === "off"
-      ? new UnrecordedSession(who, host.delivery, log)
-      : await SessionRecording.create(
-          who,
-          host.dataDir,
-          new EventSender(host.client, log),
-          host.delivery,
-          log,
-          started,
-        );
+  let recording: SessionRecord;
+  try {
+    recording =
+      mode === "off"
+        ? new UnrecordedSession(who, host.delivery, log)
+        : await SessionRecording.create(
+            who,
+            host.dataDir,
+            new EventSender(host.client, log),
+            host.delivery,
+            log,
+            started,
+          );
+  } catch (error) {
+    // A session that must be recorded does not run unrecorded (a full disk must not become a
+    // way around the recording): the client is told why.
+    log.error({ err: error }, `The session's recording cannot be created: ${errorMessage(error)}`);
+    const { channel } = request;
+    channel.stderr.write(
+      `teleport: this session must be recorded and its recording cannot be created on the node ` +
+        `(${errorMessage(error)}); ask the node's administrator\r\n`,
+    );
+    channel.exit(255);
+    channel.end();
+    return;
+  }
   const interactive = request.pty !== undefined;
   const size = request.pty ? `${request.pty.cols}:${request.pty.rows}` : "80:25";
   const initial = request.command === undefined ? {} : { initial_command: [request.command] };

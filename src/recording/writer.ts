@@ -28,7 +28,11 @@ export interface RecordingWriterOptions {
   maxPendingBytes?: number;
   /** fdatasync after each flush (default true), so a power loss loses no more than a crash. */
   sync?: boolean;
-  /** Told when a background flush fails (the next call on the writer throws the same error). */
+  /**
+   * Told when a background flush fails (a full disk). From then on nothing more reaches the
+   * files: queued output is dropped, queued events are still numbered,
+   * hashed and handed to their `done`, and complete() throws the error. A session keeps running.
+   */
   onError?: (err: RecordingWriteError) => void;
 }
 
@@ -132,6 +136,7 @@ export class RecordingWriter {
   queuePrint(bytes: Uint8Array, time: Date): void {
     this.assertOpen();
     this.assertTime(time);
+    if (this.files.failed) return;
     if (this.open && this.open.bytes + bytes.length > MAX_PRINT) this.closePrint();
     (this.open ?? this.openPrint(time)).append(
       this.files.appendHeld("chunks", bytes),
@@ -195,7 +200,10 @@ export class RecordingWriter {
     }
   }
 
-  /** Final flush and the index footer; the recording is then ready to upload. */
+  /**
+   * Final flush and the index footer; the recording is then ready to upload. When a write
+   * fails, the files are closed as they are (recoverUnfinished completes them) and it throws.
+   */
   async complete(): Promise<CompletedRecording> {
     this.assertOpen();
     this.closed = true;
@@ -213,7 +221,12 @@ export class RecordingWriter {
       chunk_bytes: this.chunkBytes,
       completed_at: eventTime(new Date()),
     };
-    await this.files.finish(footer);
+    try {
+      await this.files.finish(footer);
+    } catch (err) {
+      await this.files.close();
+      throw err;
+    }
     return {
       sid: this.sid,
       dir: this.options.dir,
@@ -326,7 +339,8 @@ export class RecordingWriter {
   }
 
   private hashed(event: WrittenEvent, line: string): void {
-    this.files.append(fileKindOfEvent(event.event), line);
+    // After a failed write the event still goes to its `done` (to auth), only not to disk.
+    if (!this.files.failed) this.files.append(fileKindOfEvent(event.event), line);
     this.counts.set(event.event, (this.counts.get(event.event) ?? 0) + 1);
     this.schedule();
   }
