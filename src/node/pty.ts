@@ -111,8 +111,10 @@ export function spawnPty(file: string, args: string[], options: PtyOptions): Pty
   // The typings say string; with encoding null node-pty hands over Buffers.
   pty.onData((data: string | Buffer) => emit(typeof data === "string" ? Buffer.from(data) : data));
   drainBeforeDestroy(pty, emit);
+  let over = false;
   const exited = new Promise<PtyExit>((resolve) =>
     pty.onExit(({ exitCode, signal }) => {
+      over = true;
       closeSync(slave);
       resolve({ exitCode, signal: signal === 0 ? undefined : signal });
     }),
@@ -123,7 +125,11 @@ export function spawnPty(file: string, args: string[], options: PtyOptions): Pty
     write: (bytes) => pty.write(bytes),
     pause: () => pty.pause(),
     resume: () => pty.resume(),
-    resize: (cols, rows) => pty.resize(Math.max(1, cols), Math.max(1, rows)),
+    // A window change can arrive after the program ended, when node-pty's resize throws
+    // (EBADF): thrown from an ssh2 handler, that would end the whole SSH connection.
+    resize: (cols, rows) => {
+      if (!over) pty.resize(Math.max(1, cols), Math.max(1, rows));
+    },
     kill: (signal) => pty.kill(signal),
     exited,
   };

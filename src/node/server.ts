@@ -208,7 +208,12 @@ export async function startSshServer(options: SshServerOptions): Promise<NodeSsh
     });
     session.on("window-change", (accept, _reject, info) => {
       if (pty) pty = { ...pty, cols: info.cols, rows: info.rows };
-      resize?.(info.cols, info.rows);
+      try {
+        resize?.(info.cols, info.rows);
+      } catch (error) {
+        // Thrown from here, it would end the connection and every session on it.
+        log.warn({ err: error }, "A window change could not be applied.");
+      }
       accept?.();
     });
     session.on("env", (accept, reject, info) => {

@@ -181,11 +181,15 @@ export async function runSession(host: SessionHost, request: SessionRequest): Pr
     });
     channel.on("end", () => proc.endInput());
     channel.on("close", () => proc.kill());
+    let over = false;
     request.onResize((cols, rows) => {
+      // Late window changes (the program has ended, the recording may be complete) are dropped.
+      if (over) return;
       proc.resize(cols, rows);
       recording.event("resize", { size: `${cols}:${rows}` });
     });
     exit = await proc.exited;
+    over = true;
     sendExit(channel, exit);
     channel.end();
   } catch (error) {
