@@ -78,7 +78,7 @@ export class EventSender {
 
   /**
    * After close(), for a recording that could not be written: the events auth has not
-   * acknowledged, which must now be kept elsewhere, and how many were given up on before.
+   * acknowledged, which must now be kept elsewhere, and whether some were given up on before.
    */
   takeUnsent(): { events: object[]; dropped: boolean } {
     const events = this.#pending;

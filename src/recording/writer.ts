@@ -30,8 +30,8 @@ export interface RecordingWriterOptions {
   sync?: boolean;
   /**
    * Told when a background flush fails (a full disk). From then on nothing more reaches the
-   * files: queued output is dropped, queued events are still numbered,
-   * hashed and handed to their `done`, and complete() throws the error. A session keeps running.
+   * files: queued output is dropped, queued events are still numbered, hashed and handed to
+   * their `done`, and complete() throws the error. A session keeps running.
    */
   onError?: (err: RecordingWriteError) => void;
 }
