@@ -51,6 +51,34 @@ describe("audit event ingestion", () => {
     assert.equal(await countStored(), 3);
   });
 
+  it("stores a full batch of commands with long argument lists (more than one body's worth)", async () => {
+    const longSid = randomUUID();
+    const client = f.client(node.identity);
+    // 1000 events of ~20 KiB each: ~20 MB of JSON, over the 16 MiB auth reads in one request.
+    const commands = Array.from({ length: 1000 }, (_, ei) =>
+      createEvent(
+        "session.command",
+        {
+          sid: longSid,
+          server_id: node.hostId,
+          namespace: "default",
+          ei,
+          pid: 1000 + ei,
+          ppid: 1,
+          cgroup_id: 1,
+          program: "cc",
+          path: "/usr/bin/cc",
+          argv: ["cc", `-I${"include/".repeat(2500)}`],
+          return_code: 0,
+        },
+        { clusterName: f.clusterName },
+      ),
+    );
+    assert.deepEqual(await client.sendEvents(commands), { stored: 1000, duplicates: 0 });
+    const found = await f.admin.searchEvents({ sid: longSid, limit: "1000" });
+    assert.equal(found.events.length, 1000);
+  });
+
   it("keeps the events and the dedup state across an auth restart", async () => {
     await f.restart();
     assert.equal(await countStored(), 3);

@@ -2,6 +2,31 @@
 import { z } from "zod";
 
 export const MAX_EVENTS_PER_BATCH = 1000;
+/** Largest POST /v1/events body auth reads. */
+export const MAX_EVENTS_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * `events` cut into requests auth takes: at most MAX_EVENTS_PER_BATCH events and `maxBytes` of
+ * JSON each (half the body limit by default, room for the envelope). Counting events is not
+ * enough: a session.command holds up to 16 KiB of arguments, escaped to up to six times that.
+ */
+export function eventBatches<T>(events: readonly T[], maxBytes = MAX_EVENTS_BODY_BYTES / 2): T[][] {
+  const batches: T[][] = [];
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = Buffer.byteLength(JSON.stringify(event)) + 1;
+    if (batch.length > 0 && (batch.length === MAX_EVENTS_PER_BATCH || bytes + size > maxBytes)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(event);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
 
 export const postEventsRequest = z.strictObject({
   /** Each one an audit event (checked with the events part's schemas by the server). */

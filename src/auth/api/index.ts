@@ -64,6 +64,8 @@ export {
   type TokenRecord,
 } from "./tokens.js";
 export {
+  eventBatches,
+  MAX_EVENTS_BODY_BYTES,
   MAX_EVENTS_PER_BATCH,
   postEventsRequest,
   postEventsResponse,

@@ -17,6 +17,7 @@ import {
   listRolesResponse,
   listTokensResponse,
   listUsersResponse,
+  eventBatches,
   postEventsResponse,
   putRoleResponse,
   recordingEntry,
@@ -167,8 +168,15 @@ export class AuthClient {
   // Audit events
 
   /** Sends a batch; sending the same events again stores nothing new (by uid). */
-  sendEvents(events: readonly object[]): Promise<{ stored: number; duplicates: number }> {
-    return this.#json(ROUTES.postEvents, {}, postEventsResponse, { events });
+  /** Sends audit events in as many requests as auth's limits need (eventBatches). */
+  async sendEvents(events: readonly object[]): Promise<{ stored: number; duplicates: number }> {
+    const total = { stored: 0, duplicates: 0 };
+    for (const batch of eventBatches(events)) {
+      const sent = await this.#json(ROUTES.postEvents, {}, postEventsResponse, { events: batch });
+      total.stored += sent.stored;
+      total.duplicates += sent.duplicates;
+    }
+    return total;
   }
 
   searchEvents(query: SearchEventsQuery = {}): Promise<SearchEventsResponse> {

@@ -4,6 +4,7 @@
 // so the next page searches the same one and paging goes on to the last event (the audit log
 // takes a cursor only with the query that made it).
 import {
+  MAX_EVENTS_BODY_BYTES,
   postEventsRequest,
   ROUTES,
   searchEventsQuery,
@@ -18,7 +19,6 @@ import type { Route } from "../http/router.js";
 import type { RouteDeps } from "./context.js";
 
 /** A batch of up to 1000 events with long argv lists fits in this. */
-const EVENTS_BODY_LIMIT = 16 * 1024 * 1024;
 /** Searches without `from` look back this far from `to`. */
 const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -63,7 +63,7 @@ export function eventRoutes({ state, inventory }: RouteDeps): Route[] {
       spec: ROUTES.postEvents,
       access: builtin("Node", "Proxy"),
       async handle({ req, caller }) {
-        const body = await parseJsonBody(req, postEventsRequest, EVENTS_BODY_LIMIT);
+        const body = await parseJsonBody(req, postEventsRequest, MAX_EVENTS_BODY_BYTES);
         const events = state.ingest.check(body.events, caller.require());
         return state.ingest.ingest(events);
       },
