@@ -35,6 +35,15 @@ interface Pending {
   eventsDelivered: boolean;
 }
 
+/**
+ * An answer from auth that a retry cannot change (403, 413, a refused recording…), as opposed
+ * to auth being away, busy (5xx, 429) or having it already (409, handled where it is expected).
+ */
+function refusedForGood(error: unknown): boolean {
+  if (!(error instanceof AuthApiError)) return false;
+  return error.status >= 400 && error.status < 500 && ![408, 409, 425, 429].includes(error.status);
+}
+
 export class RecordingDelivery {
   readonly #options: DeliveryOptions;
   readonly #log: Logger;
@@ -176,6 +185,17 @@ export class RecordingDelivery {
       try {
         await step.deliver();
       } catch (error) {
+        if (refusedForGood(error)) {
+          // Auth answered, and the same request would get the same answer: retrying it would
+          // hold up everything queued behind it. Its files stay, for the next start.
+          this.#log.error(
+            { err: error },
+            `Auth refused ${step.what}: ${errorMessage(error)}. It stays on the node's disk ` +
+              "and is tried again when the node restarts.",
+          );
+          step.done();
+          continue;
+        }
         // One warning per outage, not one per retry.
         if (this.#failures === 0) {
           this.#log.warn(

@@ -17,12 +17,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { after, describe, it } from "node:test";
 import { unmountTracefs } from "../../src/bpf/index.js";
 import { findCgroup2Mount } from "../../src/cgroup/index.js";
-import { RecordingReader, uploadDir } from "../../src/recording/index.js";
+import { createEvent } from "../../src/events/index.js";
+import { RecordingReader, RecordingWriter, uploadDir } from "../../src/recording/index.js";
 import { startTeleport } from "../helpers/daemon.js";
 import { freePort } from "../helpers/net.js";
 import { runOpenSsh } from "../helpers/openssh.js";
 import { tempDir } from "../helpers/tmp.js";
-import { startAuthFixture, type AuthFixture } from "./auth-fixture.js";
+import { joinHost, startAuthFixture, type AuthFixture } from "./auth-fixture.js";
 import {
   createUserFiles,
   joiningNodeYaml,
@@ -310,5 +311,63 @@ describe("a node killed mid-session", { skip }, () => {
     assert.match(readFileSync(join(auth.dataDir, String(index)), "utf8"), /"recovered":true/);
     second.child.kill("SIGTERM");
     await second.exited;
+  });
+});
+
+describe("a recording auth refuses for good", { skip }, () => {
+  let fixture: NodeFixture | undefined;
+  after(() => fixture?.close());
+
+  /** A finished recording of `sid` in the node's upload folder, with events auth accepts. */
+  async function writeRecording(f: NodeFixture, sid: string): Promise<void> {
+    const session = { sid, server_id: f.node.identity.hostId, user: "alice", login: "root" };
+    const options = { clusterName: f.auth.clusterName };
+    const writer = await RecordingWriter.create({
+      dir: uploadDir(f.dataDir),
+      sid,
+      startTime: new Date(),
+    });
+    writer.queueEvent(createEvent("session.start", { ...session, size: "80:25" }, options));
+    writer.queuePrint(Buffer.from("hello\r\n"), new Date());
+    writer.queueEvent(
+      createEvent(
+        "session.end",
+        { ...session, enhanced_recording: false, interactive: true, participants: ["alice"] },
+        options,
+      ),
+    );
+    await writer.complete();
+  }
+
+  it("is set aside, and the recordings queued after it are still delivered", async () => {
+    const f = await startNodeFixture({ enhanced: false });
+    fixture = f;
+    // Sorted first, so it is the first one delivery tries.
+    const refused = "00000000-0000-4000-8000-000000000001";
+    const next = "ffffffff-ffff-4fff-bfff-fffffffffff1";
+    // Another node has begun uploading a recording under that session id: auth answers 403.
+    const other = await joinHost(f.auth, "node", "node-2");
+    await other.client.uploadRecordingFile(refused, `${refused}.index`, Buffer.from("{}\n"));
+
+    await writeRecording(f, refused);
+    await writeRecording(f, next);
+    await f.restartNode();
+
+    const deadline = Date.now() + 30_000;
+    while (!(await f.auth.admin.listRecordings()).some((r) => r.sid === next)) {
+      assert.ok(Date.now() < deadline, "the recording queued after the refused one is published");
+      await sleep(100);
+    }
+    const log = readFileSync(f.logFile, "utf8");
+    assert.match(
+      log,
+      new RegExp(`Auth refused the recording of session ${refused}: .*another node`),
+    );
+    assert.match(log, /tried again when the node restarts/);
+    assert.ok(
+      readdirSync(uploadDir(f.dataDir)).includes(`${refused}.index`),
+      "the refused recording stays on the node's disk",
+    );
+    assert.equal(f.node.pendingRecordings, 0);
   });
 });
