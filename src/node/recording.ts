@@ -9,6 +9,7 @@ import {
   type EventFields,
   type LostCounts,
   type SessionEventContext,
+  type SessionFields,
 } from "../events/index.js";
 import type { Logger } from "../log/index.js";
 import { RecordingWriter, uploadDir, type CompletedRecording } from "../recording/index.js";
@@ -24,6 +25,19 @@ export interface SessionIdentity {
   serverId: string;
   serverHostname: string;
   serverAddr: string;
+}
+
+/** The fields every event of the session carries, in the events' own names. */
+export function sessionFieldsOf(who: SessionIdentity): SessionFields {
+  return {
+    sid: who.sid,
+    namespace: "default",
+    user: who.user,
+    login: who.login,
+    server_id: who.serverId,
+    server_hostname: who.serverHostname,
+    server_addr: who.serverAddr,
+  };
 }
 
 export type SessionEventType =
@@ -70,16 +84,7 @@ export class SessionRecording implements SessionRecord {
   }
 
   #common(): Omit<SessionEventContext, "ei" | "time" | "uid"> {
-    return {
-      sid: this.who.sid,
-      namespace: "default",
-      cluster_name: this.who.clusterName,
-      user: this.who.user,
-      login: this.who.login,
-      server_id: this.who.serverId,
-      server_hostname: this.who.serverHostname,
-      server_addr: this.who.serverAddr,
-    };
+    return { ...sessionFieldsOf(this.who), cluster_name: this.who.clusterName };
   }
 
   // Queued: an event waits for the output printed before it to be hashed (on a worker thread).

@@ -7,7 +7,12 @@ import { SessionEventStream, type SessionStreamFields } from "../events/index.js
 import type { Logger } from "../log/index.js";
 import type { RecordingDelivery } from "./delivery.js";
 import { errorMessage } from "./errors.js";
-import type { SessionEventType, SessionIdentity, SessionRecord } from "./recording.js";
+import {
+  sessionFieldsOf,
+  type SessionEventType,
+  type SessionIdentity,
+  type SessionRecord,
+} from "./recording.js";
 
 export class UnrecordedSession implements SessionRecord {
   readonly #stream: SessionEventStream;
@@ -21,17 +26,7 @@ export class UnrecordedSession implements SessionRecord {
     private readonly delivery: RecordingDelivery,
     private readonly logger: Logger,
   ) {
-    this.#stream = new SessionEventStream(
-      {
-        sid: who.sid,
-        user: who.user,
-        login: who.login,
-        server_id: who.serverId,
-        server_hostname: who.serverHostname,
-        server_addr: who.serverAddr,
-      },
-      { clusterName: who.clusterName },
-    );
+    this.#stream = new SessionEventStream(sessionFieldsOf(who), { clusterName: who.clusterName });
   }
 
   event(type: SessionEventType, fields: Readonly<Record<string, unknown>>): void {
